@@ -1,0 +1,99 @@
+from django.contrib import admin
+
+from .models import (
+    CutScore,
+    Enrolment,
+    Group,
+    Instrument,
+    Membership,
+    Pupil,
+    Result,
+    School,
+    SchoolYear,
+    Target,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "brin", "sector"]
+    list_filter = ["sector"]
+    search_fields = ["name", "brin"]
+    inlines = [MembershipInline]
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on"]
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+    raw_id_fields = ["pupil", "group"]
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "school", "school_year", "track", "year_level"]
+    list_filter = ["school_year", "track", "year_level", "school__sector"]
+    search_fields = ["name", "school__name", "school__brin"]
+    list_select_related = ["school", "school_year"]
+    autocomplete_fields = ["school", "teachers"]
+    inlines = [EnrolmentInline]
+
+
+@admin.register(Pupil)
+class PupilAdmin(admin.ModelAdmin):
+    list_display = ["sort_name", "pupil_number", "school", "user"]
+    list_filter = ["school__sector", "school"]
+    search_fields = ["pupil_number", "given_name", "family_name", "email"]
+    list_select_related = ["school", "user"]
+    autocomplete_fields = ["school", "user"]
+    inlines = [EnrolmentInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "role", "created_at"]
+    list_filter = ["role", "school"]
+    search_fields = ["user__email", "user__name", "school__name"]
+    list_select_related = ["user", "school"]
+    autocomplete_fields = ["user", "school"]
+
+
+class CutScoreInline(admin.TabularInline):
+    model = CutScore
+    extra = 0
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ["name", "skill", "kind", "max_score", "school", "is_active"]
+    list_filter = ["skill", "kind", "is_active", ("school", admin.EmptyFieldListFilter)]
+    search_fields = ["name"]
+    autocomplete_fields = ["school"]
+    inlines = [CutScoreInline]
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    list_display = ["pupil", "skill", "level", "score", "instrument", "assessed_on", "entered_by"]
+    list_filter = ["skill", "level", "assessed_on"]
+    search_fields = ["pupil__pupil_number", "pupil__family_name", "instrument__name"]
+    date_hierarchy = "assessed_on"
+    list_select_related = ["pupil", "instrument", "entered_by"]
+    raw_id_fields = ["pupil", "instrument", "entered_by"]
+    show_full_result_count = False
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["name", "threshold", "share", "deadline"]
+    search_fields = ["name"]

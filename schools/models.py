@@ -1,0 +1,523 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taalpad.cefr import MAX_YEAR_LEVEL, TRACKS_BY_SECTOR, Level, Sector, Skill, Track
+
+BRIN_PATTERN = r"^[0-9]{2}[A-Z]{2}$"
+brin_validator = RegexValidator(
+    BRIN_PATTERN, _("A BRIN code is two digits followed by two capital letters, e.g. 12AB.")
+)
+
+
+class School(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    brin = models.CharField(_("BRIN code"), max_length=4, unique=True, validators=[brin_validator])
+    sector = models.CharField(_("sector"), max_length=3, choices=Sector.choices)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(brin__regex=BRIN_PATTERN),
+                name="school_brin_format",
+                violation_error_message=brin_validator.message,
+            ),
+            models.CheckConstraint(
+                condition=Q(sector__in=Sector.values),
+                name="school_sector_valid",
+                violation_error_message=_("Unknown sector."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolYear(models.Model):
+    """1 August to 31 July. Stored as the year it starts in, so years cannot overlap."""
+
+    start_year = models.PositiveSmallIntegerField(
+        _("first calendar year"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+
+    class Meta:
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        ordering = ["start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_year__gte=2000, start_year__lte=2100),
+                name="schoolyear_start_year_range",
+                violation_error_message=_("A school year starts between 2000 and 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return f"{self.start_year}-{self.start_year + 1}"
+
+    @property
+    def starts_on(self):
+        return datetime.date(self.start_year, 8, 1)
+
+    @property
+    def ends_on(self):
+        return datetime.date(self.start_year + 1, 7, 31)
+
+    @staticmethod
+    def start_year_of(day):
+        """The calendar year in which the school year containing `day` began."""
+        return day.year if day.month >= 8 else day.year - 1
+
+
+class Group(models.Model):
+    """A class in one school year: 'H3A', 'groep 7B'."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="groups", verbose_name=_("school")
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.PROTECT, related_name="groups", verbose_name=_("school year")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    year_level = models.PositiveSmallIntegerField(
+        _("year level"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    track = models.CharField(_("track"), max_length=10, choices=Track.choices)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="taught_groups",
+        blank=True,
+        verbose_name=_("teachers"),
+    )
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["school_year", "school", "year_level", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "name"],
+                name="group_name_unique_per_school_year",
+                violation_error_message=_(
+                    "This school already has a group with this name in this school year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(track__in=Track.values),
+                name="group_track_valid",
+                violation_error_message=_("Unknown track."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(track=Track.PO, year_level__gte=1, year_level__lte=8)
+                    | (~Q(track=Track.PO) & Q(year_level__gte=1, year_level__lte=6))
+                ),
+                name="group_year_level_fits_track",
+                violation_error_message=_(
+                    "The year level must be 1-8 in primary school and 1-6 elsewhere."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.school_year})"
+
+    def clean(self):
+        if self.track and self.year_level and self.year_level > MAX_YEAR_LEVEL[self.track]:
+            raise ValidationError(
+                {
+                    "year_level": _("The %(track)s track has no year %(level)s.")
+                    % {"track": self.get_track_display(), "level": self.year_level}
+                }
+            )
+        if self.school_id and self.track:
+            allowed = TRACKS_BY_SECTOR[self.school.sector]
+            if self.track not in allowed:
+                raise ValidationError(
+                    {"track": _("This track does not exist in this school's sector.")}
+                )
+
+
+class Pupil(models.Model):
+    """A pupil record, held by the school that administers the pupil now.
+
+    No date of birth or citizen service number: TaalPad keeps only what it needs.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
+    )
+    pupil_number = models.CharField(_("pupil number"), max_length=20)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name_prefix = models.CharField(_("prefix (tussenvoegsel)"), max_length=20, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pupil",
+        verbose_name=_("account"),
+    )
+
+    class Meta:
+        verbose_name = _("pupil")
+        verbose_name_plural = _("pupils")
+        ordering = ["family_name", "given_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "pupil_number"],
+                name="pupil_number_unique_per_school",
+                violation_error_message=_("This school already has a pupil with this number."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(pupil_number=""),
+                name="pupil_number_not_empty",
+                violation_error_message=_("A pupil number is required."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(
+            p for p in (self.given_name, self.family_name_prefix, self.family_name) if p
+        )
+
+    @property
+    def sort_name(self):
+        """'Berg, Anna van den' as Dutch class lists sort."""
+        prefix = f" {self.family_name_prefix}" if self.family_name_prefix else ""
+        return f"{self.family_name}, {self.given_name}{prefix}"
+
+
+class Enrolment(models.Model):
+    """A pupil in a group, from one date to another within the group's school year."""
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("pupil")
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("group")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "group"],
+                name="enrolment_unique_per_group",
+                violation_error_message=_("This pupil is already enrolled in this group."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="enrolment_ends_after_start",
+                violation_error_message=_("An enrolment cannot end before it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_on", "ends_on"], name="enrolment_period_idx")]
+
+    def __str__(self):
+        return f"{self.pupil} in {self.group}"
+
+    def clean(self):
+        if not (self.group_id and self.starts_on and self.ends_on):
+            return
+        year = self.group.school_year
+        if self.starts_on < year.starts_on or self.ends_on > year.ends_on:
+            raise ValidationError(
+                _("An enrolment in %(group)s must lie within the school year %(year)s.")
+                % {"group": self.group.name, "year": year.name}
+            )
+        overlapping = Enrolment.objects.filter(
+            pupil_id=self.pupil_id, starts_on__lte=self.ends_on, ends_on__gte=self.starts_on
+        ).exclude(pk=self.pk)
+        if self.pupil_id and overlapping.exists():
+            raise ValidationError(_("This pupil is already enrolled in a group in this period."))
+
+
+class Membership(models.Model):
+    """A member of staff at a school; teachers are also linked to the groups they teach."""
+
+    class Role(models.TextChoices):
+        TEACHER = "teacher", _("teacher")
+        COORDINATOR = "coordinator", _("coordinator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("school")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school membership")
+        verbose_name_plural = _("school memberships")
+        ordering = ["school", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school"],
+                name="membership_unique_per_school",
+                violation_error_message=_("This person already has a role at this school."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["teacher", "coordinator"]),
+                name="membership_role_valid",
+                violation_error_message=_("Unknown role."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.school}"
+
+
+class Instrument(models.Model):
+    """A test for one skill: scored (max score, cut scores per level) or rated as a level."""
+
+    class Kind(models.TextChoices):
+        SCORED = "scored", _("scored")
+        RATED = "rated", _("rated as a level")
+
+    name = models.CharField(_("name"), max_length=200)
+    skill = models.CharField(_("skill"), max_length=20, choices=Skill.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    max_score = models.DecimalField(
+        _("maximum score"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="instruments",
+        verbose_name=_("school"),
+        help_text=_("Empty for an instrument every school in the city can use."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        ordering = ["name", "skill"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="scored", max_score__isnull=False, max_score__gt=0)
+                    | Q(kind="rated", max_score__isnull=True)
+                ),
+                name="instrument_max_score_fits_kind",
+                violation_error_message=_(
+                    "A scored instrument needs a maximum score above 0; a rated one has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(skill__in=Skill.values),
+                name="instrument_skill_valid",
+                violation_error_message=_("Unknown skill."),
+            ),
+            models.UniqueConstraint(
+                fields=["name", "skill"],
+                condition=Q(school__isnull=True),
+                name="instrument_city_name_unique",
+                violation_error_message=_("A city-wide instrument with this name already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["school", "name", "skill"],
+                name="instrument_school_name_unique",
+                violation_error_message=_("This school already has an instrument with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_skill_display()})"
+
+    @property
+    def is_scored(self):
+        return self.kind == self.Kind.SCORED
+
+
+class CutScore(models.Model):
+    """The minimum score at which a scored instrument certifies a level."""
+
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.CASCADE,
+        related_name="cut_scores",
+        verbose_name=_("instrument"),
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    min_score = models.DecimalField(_("minimum score"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("cut score")
+        verbose_name_plural = _("cut scores")
+        ordering = ["instrument", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "level"],
+                name="cutscore_one_per_level",
+                violation_error_message=_(
+                    "This instrument already has a cut score for this level."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=Level.A1, level__lte=Level.C2),
+                name="cutscore_level_certifiable",
+                violation_error_message=_("A cut score certifies a level from A1 to C2."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_score__gte=0),
+                name="cutscore_min_score_not_negative",
+                violation_error_message=_("A minimum score cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} ≥ {self.min_score}"
+
+
+class Result(models.Model):
+    """One assessment of one pupil on one skill on one date.
+
+    `skill` repeats the instrument's skill so that progress queries filter and index on it
+    without a join; services keep the two equal.
+    """
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="results", verbose_name=_("pupil")
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="results", verbose_name=_("instrument")
+    )
+    skill = models.CharField(_("skill"), max_length=20, choices=Skill.choices)
+    assessed_on = models.DateField(_("date"))
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["-assessed_on", "-entered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=Level.BELOW_A1, level__lte=Level.C2),
+                name="result_level_valid",
+                violation_error_message=_("Unknown level."),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0),
+                name="result_score_not_negative",
+                violation_error_message=_("A score cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(skill__in=Skill.values),
+                name="result_skill_valid",
+                violation_error_message=_("Unknown skill."),
+            ),
+        ]
+        indexes = [
+            # "Latest result per pupil and skill on a date" walks this index backwards.
+            models.Index(
+                fields=["pupil", "skill", "assessed_on", "entered_at"],
+                name="result_pupil_skill_date_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} – {self.get_skill_display()} {self.get_level_display()}"
+
+    @property
+    def level_code(self):
+        return Level(self.level).code
+
+
+class Target(models.Model):
+    """A goal of the municipality: the share of a population at or above a level by a date."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    threshold = models.PositiveSmallIntegerField(
+        _("threshold level"), choices=Level.choices, default=Level.B1
+    )
+    required_skills = models.JSONField(_("required skills"), default=list)
+    sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    tracks = models.JSONField(_("tracks"), default=list, blank=True)
+    year_levels = models.JSONField(_("year levels"), default=list, blank=True)
+    share = models.DecimalField(
+        _("share to reach"),
+        max_digits=4,
+        decimal_places=3,
+        help_text=_("As a fraction: 0.500 is half of the population."),
+    )
+    deadline = models.DateField(_("deadline"))
+    baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["deadline", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lte=1),
+                name="target_share_fraction",
+                violation_error_message=_("The share to reach lies above 0 and at most 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__gte=Level.A1, threshold__lte=Level.C2),
+                name="target_threshold_level",
+                violation_error_message=_("The threshold is a level from A1 to C2."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        skills = self.required_skills or []
+        if not skills or not set(skills) <= set(Skill.values) or len(set(skills)) != len(skills):
+            errors["required_skills"] = _("Choose one or more different skills.")
+        if not set(self.sectors or []) <= set(Sector.values):
+            errors["sectors"] = _("Unknown sector.")
+        if not set(self.tracks or []) <= set(Track.values):
+            errors["tracks"] = _("Unknown track.")
+        if not all(isinstance(y, int) and 1 <= y <= 8 for y in self.year_levels or []):
+            errors["year_levels"] = _("Year levels are whole numbers from 1 to 8.")
+        if errors:
+            raise ValidationError(errors)
