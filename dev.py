@@ -45,9 +45,9 @@ def install():
 def demo(args):
     install()
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
-    env.setdefault("TAALPAD_REQUIRE_2FA", "0")
     manage = [str(PYTHON), "manage.py"]
     run(*manage, "migrate", "--no-input", "-v", "0", env=env)
+    run(*manage, "collectstatic", "--no-input", "-v", "0", env=env)
     seeded = subprocess.run(
         [*manage, "seed_demo", "--reset", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -56,7 +56,10 @@ def demo(args):
         sys.exit(seeded.returncode)
     print("\nTaalPad runs at http://127.0.0.1:8000/ — log in with (role, e-mail, password):")
     print(seeded.stdout, flush=True)
-    run(*manage, "runserver", "127.0.0.1:8000", env=env)
+    try:
+        run(*manage, "runserver", "127.0.0.1:8000", env=env)
+    except KeyboardInterrupt:
+        print("\nTaalPad stopped.")
 
 
 def test(args):

@@ -36,6 +36,7 @@ from taalpad.models import MunicipalityMember, User
 DEMO_DOMAIN = "taalpad.example"
 DEMO_PASSWORD = "duits-leren-2030"
 BATCH = 5000
+DEMO_CLASS_SIZE = 24
 
 SECONDARY_SCHOOLS = [
     ("Grensland College", [Track.VMBO_BB, Track.VMBO_KB, Track.VMBO_GT, Track.HAVO, Track.VWO]),
@@ -455,21 +456,26 @@ class _CityBuilder:
         primary = [s for s in self.schools if s.sector == Sector.PRIMARY]
         sizes = {s.pk: rng.uniform(0.6, 1.6) for s in self.schools}
         plans = []
-        for _ in range(self.total_pupils):
-            pool = primary if rng.random() < 0.2 else secondary
-            school = rng.choices(pool, weights=[sizes[s.pk] for s in pool])[0]
-            tracks = self.tracks_of[school.pk]
-            track = rng.choices(tracks, weights=[TRACK_WEIGHT[t] for t in tracks])[0]
-            first, last = (
-                (PRIMARY_FIRST_YEAR, 8) if track == Track.PO else (1, MAX_YEAR_LEVEL[track])
-            )
-            level_in_first_year = rng.randint(first - 2, last)
+        for index in range(self.total_pupils):
+            if index < DEMO_CLASS_SIZE:
+                # The demo teacher's class: havo 3 at the first school this school year.
+                pool, school, track = secondary, secondary[0], Track.HAVO
+                first, last, level_in_first_year = 1, MAX_YEAR_LEVEL[track], 1
+            else:
+                pool = primary if rng.random() < 0.2 else secondary
+                school = rng.choices(pool, weights=[sizes[s.pk] for s in pool])[0]
+                tracks = self.tracks_of[school.pk]
+                track = rng.choices(tracks, weights=[TRACK_WEIGHT[t] for t in tracks])[0]
+                first, last = (
+                    (PRIMARY_FIRST_YEAR, 8) if track == Track.PO else (1, MAX_YEAR_LEVEL[track])
+                )
+                level_in_first_year = rng.randint(first - 2, last)
             years, moved = [], None
             for offset, start_year in enumerate(self.year_starts):
                 level = level_in_first_year + offset
                 if not first <= level <= last:
                     continue
-                if years and moved is None and rng.random() < 0.03:
+                if years and moved is None and index >= DEMO_CLASS_SIZE and rng.random() < 0.03:
                     others = [s for s in pool if track in self.tracks_of[s.pk] and s != school]
                     if others:
                         moved = start_year
@@ -588,7 +594,8 @@ class _CityBuilder:
             for g in sorted(self.groups, key=lambda g: (g.year_level, g.name))
             if g.school_year_id == current.pk
             and self.teacher_of_group[g.pk] == demo_teacher
-            and g.year_level >= 3
+            and g.track == Track.HAVO
+            and g.year_level == 3
         )
         pupils = list(
             Pupil.objects.filter(enrolments__group=group).order_by("pupil_number").distinct()

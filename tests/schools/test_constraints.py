@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 
 from exchanges.models import ExchangeActivity, Partner
 from schools.models import (
@@ -28,7 +28,7 @@ def assert_refused(obj, message):
     with pytest.raises(ValidationError) as error:
         obj.full_clean()
     assert message in str(error.value)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         obj.save()
 
 
