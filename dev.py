@@ -38,7 +38,7 @@ def install():
         return
     print("Installing TaalPad and its dependencies …", flush=True)
     run(str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(str(PYTHON), "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    run(str(PYTHON), "-m", "pip", "install", "--quiet", ".[dev]")
     STAMP.write_text(wanted)
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import ExchangeActivity, Partner
 
@@ -8,6 +9,8 @@ class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "city", "bundesland", "country"]
     list_filter = ["kind", "bundesland", "country"]
     search_fields = ["name", "city"]
+    # A website typed without a scheme is read as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ExchangeActivity)

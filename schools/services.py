@@ -1,5 +1,6 @@
 """Writes of school data: each function validates, writes atomically, and is easy to grep."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from taalpad.cefr import Level
 
-from .models import CutScore, Instrument, Result
+from .models import CutScore, Enrolment, Group, Instrument, Membership, Result
 
 
 def level_for_score(score, cut_scores):
@@ -132,3 +133,115 @@ def result_record(*, by, pupil, instrument, assessed_on, score=None, level=None)
     )
     result.save()
     return result
+
+
+# Groups, pupils, enrolments and staff --------------------------------------------------------
+
+
+def _check_teachers(school, teachers):
+    staff = set(school.memberships.values_list("user_id", flat=True))
+    if any(teacher.pk not in staff for teacher in teachers):
+        raise ValidationError({"teachers": _("Only staff of this school can teach its groups.")})
+
+
+@transaction.atomic
+def group_save(*, group, teachers):
+    """Create or change a group and set who teaches it."""
+    group.full_clean()
+    _check_teachers(group.school, teachers)
+    group.save()
+    group.teachers.set(teachers)
+    return group
+
+
+@transaction.atomic
+def pupil_save(*, pupil):
+    pupil.full_clean()
+    pupil.save()
+    return pupil
+
+
+@transaction.atomic
+def pupil_enrol(*, pupil, group, starts_on):
+    """Put a pupil in a group from a date until the end of its school year.
+
+    An enrolment running on that date ends the day before, so moving a pupil to another group
+    is one step. The pupil record moves to the group's school.
+    """
+    year = group.school_year
+    if not year.starts_on <= starts_on <= year.ends_on:
+        raise ValidationError(
+            {"starts_on": _("Choose a date in the school year %(year)s.") % {"year": year.name}}
+        )
+    running = Enrolment.objects.select_for_update().filter(
+        pupil=pupil, starts_on__lte=starts_on, ends_on__gte=starts_on
+    )
+    for enrolment in running:
+        if enrolment.group_id == group.pk:
+            raise ValidationError({"group": _("The pupil is already in this group on that date.")})
+        if enrolment.starts_on == starts_on:
+            raise ValidationError(
+                {
+                    "starts_on": _("The pupil starts in %(group)s on that date; pick a later date.")
+                    % {"group": enrolment.group.name}
+                }
+            )
+        enrolment.ends_on = starts_on - datetime.timedelta(days=1)
+        enrolment.save(update_fields=["ends_on"])
+    later = Enrolment.objects.filter(
+        pupil=pupil, starts_on__gt=starts_on, starts_on__lte=year.ends_on
+    )
+    ends_on = min([year.ends_on, *[e.starts_on - datetime.timedelta(days=1) for e in later]])
+    enrolment = Enrolment(pupil=pupil, group=group, starts_on=starts_on, ends_on=ends_on)
+    enrolment.full_clean()
+    enrolment.save()
+    if pupil.school_id != group.school_id:
+        pupil.school = group.school
+        pupil.full_clean()
+        pupil.save(update_fields=["school"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_end(*, enrolment, ends_on):
+    if ends_on < enrolment.starts_on:
+        raise ValidationError(
+            {
+                "ends_on": _("The enrolment started on %(date)s; it cannot end before that.")
+                % {"date": enrolment.starts_on}
+            }
+        )
+    if ends_on > enrolment.group.school_year.ends_on:
+        raise ValidationError({"ends_on": _("Choose a date in the group's school year.")})
+    enrolment.ends_on = ends_on
+    enrolment.full_clean()
+    enrolment.save(update_fields=["ends_on"])
+    return enrolment
+
+
+@transaction.atomic
+def membership_update(*, membership, role, groups, school_year):
+    """Change a staff member's role and the groups they teach in one school year.
+
+    Earlier years' assignments stay: they decide which former pupils a teacher still sees.
+    """
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    school_groups = Group.objects.filter(school=membership.school, school_year=school_year)
+    if any(
+        g.school_id != membership.school_id or g.school_year_id != school_year.pk for g in groups
+    ):
+        raise ValidationError({"groups": _("Choose groups of this school.")})
+    membership.user.taught_groups.remove(*school_groups.exclude(pk__in=[g.pk for g in groups]))
+    membership.user.taught_groups.add(*groups)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership, by):
+    """Take a staff role away; the person's teaching assignments at the school go with it."""
+    if membership.user_id == by.pk and membership.role == Membership.Role.COORDINATOR:
+        raise ValidationError(_("You cannot take away your own coordinator role."))
+    membership.user.taught_groups.remove(*Group.objects.filter(school=membership.school))
+    membership.delete()

@@ -1,17 +1,27 @@
 """The one place that decides who may see what.
 
 Every page, API endpoint, export and chart asks this module; nothing filters on its own.
-Roles are read from memberships on every request, so a revoked membership takes effect
-on the next request.
+Roles are read from memberships on every request, so a revoked membership takes effect on the
+next request. Querysets answer "which objects"; an object outside them is a 404 to the caller,
+so its existence is never revealed. Role checks (403) come from `taalpad.decorators`.
+
+Who sees what (DESIGN.md, "Users and what each may see"):
+- pupil: their own record, results, enrolments and exchanges;
+- teacher: the pupils who are or were in a group they teach, with those pupils' whole history;
+- coordinator: everything of their own school(s);
+- municipality: no pupil rows at all, only aggregates from the progress layer;
+- admin: the Django admin (and everything through the API).
 """
 
 import datetime
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Group, Membership, Pupil, School, SchoolYear
+from exchanges.models import ExchangeActivity
+from schools.models import Enrolment, Group, Membership, Pupil, Result, School, SchoolYear
 
 
 class Role(models.TextChoices):
@@ -22,6 +32,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
 
 
+STAFF_ROLES = frozenset({Role.TEACHER, Role.COORDINATOR, Role.MUNICIPALITY, Role.ADMIN})
+# Roles that see many pupils or the whole city must log in with a second factor.
+TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.MUNICIPALITY, Role.ADMIN})
+
 # Where each role starts after logging in; a person with several roles starts at the first.
 START_PAGES = [
     (Role.MUNICIPALITY, "municipality_start"),
@@ -30,6 +44,9 @@ START_PAGES = [
     (Role.PUPIL, "pupil_start"),
     (Role.ADMIN, "admin:index"),
 ]
+
+
+# Roles --------------------------------------------------------------------------------------
 
 
 def memberships_of(user):
@@ -79,33 +96,136 @@ def start_url(user):
     return reverse("no_role")
 
 
-def schools_with_role(user, *roles):
-    """Schools where the user holds one of `roles` (any staff role if none is named)."""
-    wanted = set(roles) or {Membership.Role.TEACHER, Membership.Role.COORDINATOR}
-    return [m.school for m in memberships_of(user) if m.role in wanted]
+def _school_ids(user, *roles):
+    return [m.school_id for m in memberships_of(user) if m.role in roles]
 
 
-def current_school_year(today=None):
-    today = today or datetime.date.today()
-    return SchoolYear.objects.filter(start_year=SchoolYear.start_year_of(today)).first()
+def _is_admin(user):
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+# Querysets ----------------------------------------------------------------------------------
+
+
+def schools_visible_to(user):
+    """Schools whose name and figures the user may see."""
+    if _is_admin(user) or has_role(user, Role.MUNICIPALITY):
+        return School.objects.all()
+    ids = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    pupil = pupil_of(user)
+    if pupil is not None:
+        ids.append(pupil.school_id)
+    return School.objects.filter(pk__in=ids)
+
+
+def schools_managed_by(user):
+    """Schools the user coordinates: groups, pupils, staff and accounts."""
+    return School.objects.filter(pk__in=_school_ids(user, Membership.Role.COORDINATOR))
+
+
+def groups_visible_to(user):
+    """Groups whose pupil lists the user may open."""
+    if _is_admin(user):
+        return Group.objects.all()
+    coordinated = _school_ids(user, Membership.Role.COORDINATOR)
+    staff_at = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    return Group.objects.filter(
+        Q(school_id__in=coordinated) | Q(teachers=user, school_id__in=staff_at)
+    ).distinct()
 
 
 def groups_taught_by(user, *, school_year):
     """Groups the user teaches in a school year, at schools where they are still staff."""
     if school_year is None:
         return Group.objects.none()
+    staff_at = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
     return (
-        Group.objects.filter(
-            teachers=user,
-            school_year=school_year,
-            school__memberships__user=user,
-        )
+        Group.objects.filter(teachers=user, school_year=school_year, school_id__in=staff_at)
         .select_related("school", "school_year")
         .order_by("school__name", "year_level", "name")
     )
 
 
-def schools_coordinated_by(user):
-    return School.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.COORDINATOR
+def pupils_visible_to(user):
+    """Pupil records the user may see; the municipality sees none."""
+    if not user.is_authenticated or not user.is_active:
+        return Pupil.objects.none()
+    if _is_admin(user):
+        return Pupil.objects.all()
+    coordinated = _school_ids(user, Membership.Role.COORDINATOR)
+    taught = Group.objects.filter(
+        teachers=user,
+        school_id__in=_school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR),
     )
+    condition = Q(pk__in=Enrolment.objects.filter(group__in=taught).values("pupil_id"))
+    if coordinated:
+        condition |= Q(school_id__in=coordinated) | Q(
+            pk__in=Enrolment.objects.filter(group__school_id__in=coordinated).values("pupil_id")
+        )
+    pupil = pupil_of(user)
+    if pupil is not None:
+        condition |= Q(pk=pupil.pk)
+    return Pupil.objects.filter(condition)
+
+
+def results_visible_to(user):
+    return Result.objects.filter(pupil__in=pupils_visible_to(user))
+
+
+def enrolments_visible_to(user):
+    return Enrolment.objects.filter(pupil__in=pupils_visible_to(user))
+
+
+def exchanges_visible_to(user):
+    """Activities of the user's schools; a pupil sees the ones they took part in."""
+    if _is_admin(user):
+        return ExchangeActivity.objects.all()
+    condition = Q(
+        school_id__in=_school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    )
+    pupil = pupil_of(user)
+    if pupil is not None:
+        condition |= Q(participants=pupil)
+    return ExchangeActivity.objects.filter(condition).distinct()
+
+
+# Predicates ---------------------------------------------------------------------------------
+
+
+def can_change_result(user, result):
+    """Teachers of the pupil and coordinators of the pupil's schools; never the pupil."""
+    if not roles_of(user) & {Role.TEACHER, Role.COORDINATOR}:
+        return False
+    return pupils_visible_to(user).filter(pk=result.pupil_id).exists()
+
+
+def can_manage_school(user, school):
+    return school.pk in _school_ids(user, Membership.Role.COORDINATOR)
+
+
+def can_manage_group(user, group):
+    return can_manage_school(user, group.school)
+
+
+def can_see_school_aggregates(user, school):
+    """Coordinators see their own school in full; the municipality sees every school,
+    suppressed by the progress layer."""
+    return (
+        _is_admin(user)
+        or has_role(user, Role.MUNICIPALITY)
+        or can_manage_school(user, school)
+        or school.pk in _school_ids(user, Membership.Role.TEACHER)
+    )
+
+
+def needs_two_factor(user):
+    return bool(roles_of(user) & TWO_FACTOR_ROLES)
+
+
+def is_staff_session(user):
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
+def current_school_year(today=None):
+    today = today or datetime.date.today()
+    return SchoolYear.objects.filter(start_year=SchoolYear.start_year_of(today)).first()

@@ -1,3 +1,4 @@
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -46,3 +47,14 @@ class MunicipalityMemberAdmin(admin.ModelAdmin):
     list_display = ["user", "title", "created_at"]
     search_fields = ["user__email", "user__name", "title"]
     autocomplete_fields = ["user"]
+
+
+# allauth's session admin searches a username; TaalPad's users have e-mail addresses instead.
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    raw_id_fields = ["user"]
+    list_display = ["user", "created_at", "last_seen_at", "ip", "user_agent"]
+    search_fields = ["user__email", "ip"]

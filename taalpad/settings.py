@@ -101,9 +101,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "taalpad",
-    "schools",
-    "exchanges",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -116,6 +113,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    # After the libraries, so that TaalPad's admin can adjust theirs.
+    "taalpad",
+    "schools",
+    "exchanges",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +132,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "taalpad.middleware.SessionLimitsMiddleware",
+    "taalpad.middleware.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "taalpad.urls"
@@ -204,6 +210,31 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_RATE_LIMITS = {
+    # Guessing one-time codes or invitation links is throttled like failed logins.
+    "claim_code": "10/10m/ip",
+    "accept_invitation": "20/10m/ip",
+}
+# Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted;
+# rate limits then count the real client address instead of the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "TaalPad"
+# Coordinators, municipality staff and administrators must use two-factor login;
+# on by default whenever DEBUG is off.
+TAALPAD_REQUIRE_2FA = env_bool("TAALPAD_REQUIRE_2FA", not DEBUG)
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# Staff sessions end after 30 idle minutes and at most 12 hours after logging in.
+TAALPAD_STAFF_IDLE_SECONDS = 30 * 60
+TAALPAD_STAFF_MAX_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Invitation links stay valid for two weeks; one-time codes for a school term.
+TAALPAD_INVITATION_DAYS = 14
+TAALPAD_CLAIM_CODE_DAYS = 90
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("de", _("German")), ("en", _("English"))]
@@ -222,8 +253,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Partner websites typed without a scheme are read as https, as Django 6 will do.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -18,6 +18,8 @@ TODAY = datetime.date.today()
 def _fast_and_english(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Two-factor enforcement has tests of its own (tests/test_two_factor.py).
+    settings.TAALPAD_REQUIRE_2FA = False
     # Messages are asserted in English; pages choose their language per request.
     with translation.override("en"):
         yield

@@ -26,7 +26,7 @@ def test_each_role_lands_on_its_own_start_page(client, request, persona, start):
     response = log_in(client, user)
     assert response.status_code == 302
     assert response.url == reverse(start)
-    assert client.get(response.url).status_code == 200
+    assert client.get(response.url, follow=True).status_code == 200
     assert client.get(reverse("home")).url == reverse(start)
 
 
@@ -108,7 +108,8 @@ def test_a_user_without_a_role_sees_a_welcome_page(client, db):
 
 def test_the_header_shows_role_and_school(client, coordinator_a):
     client.force_login(coordinator_a)
-    content = client.get(reverse("coordinator_start"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    response = client.get(reverse("coordinator_start"), HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    content = response.content.decode()
     assert "coordinator · Grensland College" in content
 
 

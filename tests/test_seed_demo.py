@@ -124,7 +124,7 @@ def test_every_printed_login_reaches_its_start_page(client):
         client.logout()
         response = client.post(reverse("account_login"), {"login": email, "password": password})
         assert response.url == reverse(expected[role]), role
-        assert client.get(response.url).status_code == 200, role
+        assert client.get(response.url, follow=True).status_code == 200, role
         assert start_url(User.objects.get(email=email)) == reverse(expected[role])
 
 
