@@ -62,8 +62,8 @@ def _invitation_create(*, user, school, by, site_url):
         token_hash=_hash(token),
         expires_at=timezone.now() + datetime.timedelta(days=settings.TAALPAD_INVITATION_DAYS),
     )
-    # Sent after the commit, so that no mail announces an account that was rolled back.
-    transaction.on_commit(lambda: _send_invitation(invitation, token, site_url=site_url))
+    # Sent last inside the transaction: if the mail cannot be sent, no account is left behind.
+    _send_invitation(invitation, token, site_url=site_url)
     return invitation
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from schools.models import Enrolment, Group, Membership, Pupil, School, SchoolYear
@@ -20,9 +21,18 @@ def _fast_and_english(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Two-factor enforcement has tests of its own (tests/test_two_factor.py).
     settings.TAALPAD_REQUIRE_2FA = False
+    # Rate limits count in the cache; every test starts with a clean slate.
+    cache.clear()
     # Messages are asserted in English; pages choose their language per request.
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def client(client):
+    """The test client asks for English pages; Dutch stays the default for everyone else."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 def make_user(email, **extra):

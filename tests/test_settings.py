@@ -82,3 +82,11 @@ def test_postgresql_redis_and_smtp_come_from_urls(monkeypatch):
     assert settings["EMAIL_USE_TLS"] is True
     assert settings["ALLOWED_HOSTS"] == ["taalpad.enschede.nl", "www.taalpad.enschede.nl"]
     assert settings["TAALPAD_MIN_CELL"] == 15
+
+
+def test_two_factor_is_required_unless_debug_or_switched_off(monkeypatch):
+    assert load(monkeypatch, SECRET_KEY="s")["TAALPAD_REQUIRE_2FA"] is True
+    assert load(monkeypatch, DEBUG="1")["TAALPAD_REQUIRE_2FA"] is False
+    assert (
+        load(monkeypatch, SECRET_KEY="s", TAALPAD_REQUIRE_2FA="0")["TAALPAD_REQUIRE_2FA"] is False
+    )

@@ -1,0 +1,157 @@
+"""Every URL × every persona, with the status each must get.
+
+Conventions: logged out → 302 to the login page; the right object with the wrong role → 403;
+an object outside the persona's reach → 404 (its existence is not revealed). Every object in
+these URLs belongs to school A: group A1, pupil A1 (in group A1), teacher A1's membership.
+A URL of TaalPad's own that is missing here fails `test_the_matrix_lists_every_url`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from schools.models import Membership
+from taalpad import services as account_services
+
+PERSONAS = [
+    "anonymous",
+    "pupil_a1",
+    "pupil_a2",
+    "teacher_a1",
+    "teacher_a_other",
+    "teacher_b",
+    "coordinator_a",
+    "coordinator_b",
+    "municipality",
+    "admin",
+]
+STAFF = ["teacher_a1", "teacher_a_other", "teacher_b", "coordinator_a", "coordinator_b"]
+
+
+def expect(default, **statuses):
+    """Statuses per persona: `default` for the logged-in ones not named, 302 for anonymous."""
+    table = dict.fromkeys(PERSONAS, default)
+    table["anonymous"] = 302
+    table.update(statuses)
+    return table
+
+
+# Role pages: the persona lacks the role → 403.
+def only(*personas, status=200):
+    return expect(403, **dict.fromkeys(personas, status))
+
+
+# School A's objects seen by staff: the teacher of group A1 and coordinator A reach them.
+TEACHER_OF_A1 = expect(
+    403, teacher_a1=200, coordinator_a=200, teacher_a_other=404, teacher_b=404, coordinator_b=404
+)
+# Coordinator screens for school A's objects.
+COORDINATOR_A = expect(403, coordinator_a=200, coordinator_b=404)
+
+MATRIX = {
+    # name: (method, kwargs builder, statuses)
+    "home": ("get", lambda o: {}, expect(302)),
+    "no_role": ("get", lambda o: {}, expect(302)),
+    "profile": ("get", lambda o: {}, expect(200)),
+    "claim_account": ("get", lambda o: {}, expect(200, anonymous=200)),
+    "invitation_accept": ("get", lambda o: {"token": "not-a-token"}, expect(404, anonymous=404)),
+    "municipality_start": ("get", lambda o: {}, only("municipality")),
+    "teacher_start": ("get", lambda o: {}, only(*STAFF)),
+    "coordinator_start": ("get", lambda o: {}, only("coordinator_a", "coordinator_b", status=302)),
+    "pupil_start": ("get", lambda o: {}, only("pupil_a1", "pupil_a2")),
+    "group_detail": ("get", lambda o: {"group_id": o["group_a1"].pk}, TEACHER_OF_A1),
+    "pupil_detail": ("get", lambda o: {"pupil_id": o["pupil_a1"].pk}, TEACHER_OF_A1),
+    "school_detail": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
+    "group_create": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
+    "group_edit": ("get", lambda o: {"group_id": o["group_a1"].pk}, COORDINATOR_A),
+    "group_codes": ("get", lambda o: {"group_id": o["group_a1"].pk}, COORDINATOR_A),
+    "pupil_list": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
+    "pupil_create": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
+    "pupil_edit": ("get", lambda o: {"pupil_id": o["pupil_a1"].pk}, COORDINATOR_A),
+    "pupil_enrol": ("get", lambda o: {"pupil_id": o["pupil_a1"].pk}, COORDINATOR_A),
+    "pupil_invite": ("get", lambda o: {"pupil_id": o["pupil_a1"].pk}, COORDINATOR_A),
+    "enrolment_end": (
+        "get",
+        lambda o: {"enrolment_id": o["pupil_a1"].enrolments.get().pk},
+        COORDINATOR_A,
+    ),
+    "staff_list": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
+    "membership_edit": ("get", lambda o: {"membership_id": o["membership_a1"].pk}, COORDINATOR_A),
+    "membership_revoke": ("get", lambda o: {"membership_id": o["membership_a1"].pk}, COORDINATOR_A),
+    "invitation_resend": (
+        "post",
+        lambda o: {"invitation_id": o["invitation_a"].pk},
+        expect(403, coordinator_a=302, coordinator_b=404),
+    ),
+}
+
+OWN_APPS = ("taalpad.", "schools.", "exchanges.")
+
+
+def own_url_names(patterns=None):
+    names = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            names |= own_url_names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.callback.__module__.startswith(OWN_APPS):
+            names.add(pattern.name)
+    return names
+
+
+def test_the_matrix_lists_every_url():
+    assert own_url_names() == set(MATRIX)
+
+
+@pytest.fixture
+def world(
+    request,
+    school_a,
+    group_a1,
+    pupil_a1,
+    pupil_a2,
+    teacher_a1,
+    teacher_a_other,
+    teacher_b,
+    coordinator_a,
+    coordinator_b,
+    municipality,
+    admin_user,
+):
+    invitation = account_services.staff_invite(
+        by=coordinator_a,
+        school=school_a,
+        email="new.teacher@school.test",
+        name="New Teacher",
+        role="teacher",
+        site_url="http://testserver/",
+    )
+    return {
+        "school_a": school_a,
+        "group_a1": group_a1,
+        "pupil_a1": pupil_a1,
+        "membership_a1": Membership.objects.get(user=teacher_a1),
+        "invitation_a": invitation,
+        "users": {
+            "pupil_a1": pupil_a1.user,
+            "pupil_a2": pupil_a2.user,
+            "teacher_a1": teacher_a1,
+            "teacher_a_other": teacher_a_other,
+            "teacher_b": teacher_b,
+            "coordinator_a": coordinator_a,
+            "coordinator_b": coordinator_b,
+            "municipality": municipality,
+            "admin": admin_user,
+        },
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix(client, world, name, persona):
+    method, kwargs, statuses = MATRIX[name]
+    if persona != "anonymous":
+        client.force_login(world["users"][persona])
+    url = reverse(name, kwargs=kwargs(world))
+    response = getattr(client, method)(url)
+    assert response.status_code == statuses[persona], f"{persona} {method.upper()} {url}"
+    if response.status_code == 302 and persona == "anonymous" and name not in ("claim_account",):
+        assert response.url.startswith(reverse("account_login"))
