@@ -98,6 +98,7 @@ class MembershipForm(forms.Form):
         self.fields["groups"].queryset = Group.objects.filter(
             school=membership.school, school_year=school_year
         ).order_by("year_level", "name")
+        self.fields["groups"].label_from_instance = lambda group: group.name
         self.fields["role"].initial = membership.role
         self.fields["groups"].initial = list(
             self.fields["groups"].queryset.filter(teachers=membership.user)
