@@ -1,11 +1,13 @@
 from allauth.usersessions.models import UserSession
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Membership
 
-from .models import MunicipalityMember, User
+from .models import ClaimCode, Invitation, MunicipalityMember, User
+from .services import account_invite
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,9 +39,28 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "name", "usable_password", "password1", "password2"],
+            },
+        ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["send_invitations"]
+
+    @admin.action(description=_("Send an invitation to choose a password"))
+    def send_invitations(self, request, queryset):
+        sent = 0
+        for user in queryset:
+            try:
+                account_invite(by=request.user, user=user, site_url=request.build_absolute_uri("/"))
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.WARNING)
+            else:
+                sent += 1
+        self.message_user(request, _("%(count)d invitation(s) sent.") % {"count": sent})
 
 
 @admin.register(MunicipalityMember)
@@ -58,3 +79,27 @@ class UserSessionAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     list_display = ["user", "created_at", "last_seen_at", "ip", "user_agent"]
     search_fields = ["user__email", "ip"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["school", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "user__name"]
+    raw_id_fields = ["user", "invited_by"]
+    # The secret is stored only as a hash; nothing here can be used to open an account.
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ClaimCode)
+class ClaimCodeAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_by", "created_at", "expires_at"]
+    search_fields = ["user__email", "user__name"]
+    raw_id_fields = ["user", "created_by"]
+    exclude = ["code_hash"]
+
+    def has_add_permission(self, request):
+        return False

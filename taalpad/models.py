@@ -99,8 +99,11 @@ class Invitation(models.Model):
     school = models.ForeignKey(
         "schools.School",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="invitations",
         verbose_name=_("school"),
+        help_text=_("Empty for municipality staff, who are invited by an administrator."),
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,7 +123,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.user} ({self.school})"
+        return f"{self.user} ({self.school or _('municipality')})"
 
 
 class ClaimCode(models.Model):

@@ -111,6 +111,18 @@ def pupil_invite(*, by, pupil, site_url):
 
 
 @transaction.atomic
+def account_invite(*, by, user, site_url):
+    """Invite someone an administrator made an account for (municipality staff, coordinators)."""
+    if user.has_usable_password():
+        raise ValidationError(_("%(email)s already has a password.") % {"email": user.email})
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).delete()
+    membership = Membership.objects.filter(user=user).select_related("school").first()
+    return _invitation_create(
+        user=user, school=membership.school if membership else None, by=by, site_url=site_url
+    )
+
+
+@transaction.atomic
 def invitation_resend(*, invitation, by, site_url):
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has been accepted already."))
