@@ -16,7 +16,24 @@ def test_every_registered_model_has_a_working_list_and_add_page(admin_client_wit
         info = (model._meta.app_label, model._meta.model_name)
         listing = admin_client_with_data.get(reverse("admin:%s_%s_changelist" % info), {"q": "a"})
         assert listing.status_code == 200, info
-        assert admin_client_with_data.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+        model_admin = admin.site._registry[model]
+        if model_admin.has_add_permission(_request_for(admin_client_with_data)):
+            assert admin_client_with_data.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+
+
+def _request_for(client):
+    from django.test import RequestFactory
+
+    from taalpad.models import User
+
+    request = RequestFactory().get("/admin/")
+    request.user = User.objects.get(email="admin@city.test")
+    return request
+
+
+def test_invitations_and_codes_cannot_be_added_by_hand(admin_client_with_data):
+    assert admin_client_with_data.get(reverse("admin:taalpad_invitation_add")).status_code == 403
+    assert admin_client_with_data.get(reverse("admin:taalpad_claimcode_add")).status_code == 403
 
 
 def test_the_pupil_admin_finds_a_pupil_by_number(admin_client_with_data, pupil_a1):
