@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from taalpad.cefr import Level
 from taalpad.models import User
 
 from .models import Group, Membership, Pupil, SchoolYear
@@ -103,3 +104,50 @@ class MembershipForm(forms.Form):
         self.fields["groups"].initial = list(
             self.fields["groups"].queryset.filter(teachers=membership.user)
         )
+
+
+class ResultForm(forms.Form):
+    """Correct one result: its date and its score (scored) or level (rated)."""
+
+    assessed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    score = forms.CharField(label=_("Score"), required=False, max_length=12)
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        choices=[("", "—"), *Level.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        if instrument.is_scored:
+            del self.fields["level"]
+            self.fields["score"].help_text = _(
+                "0 to %(max)s; the level follows from the score."
+            ) % {"max": instrument.max_score.normalize()}
+            self.fields["score"].widget.attrs["inputmode"] = "decimal"
+        else:
+            del self.fields["score"]
+
+
+class GridChoiceForm(forms.Form):
+    instrument = forms.ModelChoiceField(queryset=None, label=_("Test (or rating per skill)"))
+    date = forms.DateField(label=_("Date of the test"), widget=DateInput())
+
+    def __init__(self, *args, instruments, school_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school_year = school_year
+        self.fields["instrument"].queryset = instruments
+        self.fields["instrument"].label_from_instance = lambda i: (
+            f"{i.get_skill_display()}: {i.name}"
+        )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if not self.school_year.starts_on <= day <= self.school_year.ends_on:
+            raise forms.ValidationError(
+                _("Choose a date in the school year %(year)s.") % {"year": self.school_year.name}
+            )
+        return day

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_http_methods
 
 from taalpad import services as account_services
 from taalpad.access import Role, current_school_year, schools_managed_by
+from taalpad.cefr import Level, Skill, Track
 from taalpad.decorators import role_required
 from taalpad.models import Invitation
 
-from . import services
+from . import selectors, services
 from .forms import (
     EndEnrolmentForm,
     EnrolForm,
@@ -443,3 +444,47 @@ def group_codes(request, group_id):
         "pupil_count": len(pupils),
     }
     return render(request, "schools/manage/group_codes.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_only
+def expected_levels(request, school_id):
+    school = _managed_school(request, school_id)
+    current = selectors.expected_levels(school=school)
+    tracks = sorted({track for track, _skill in current}, key=Track.values.index)
+    error = None
+    if request.method == "POST":
+        chosen = {}
+        try:
+            for track in tracks:
+                for skill in Skill.values:
+                    level = request.POST.get(f"{track}:{skill}:level", "")
+                    upper = request.POST.get(f"{track}:{skill}:upper", "")
+                    if level == "":
+                        continue
+                    chosen[track, skill] = (int(level), int(upper) if upper else None)
+            services.expected_levels_save(school=school, chosen=chosen)
+        except (ValueError, ValidationError) as exc:
+            error = (
+                exc.messages[0] if hasattr(exc, "messages") else _("Choose levels from the list.")
+            )
+        else:
+            messages.success(request, _("Expected levels saved."))
+            return redirect("expected_levels", school_id=school.pk)
+    table = [
+        (
+            track,
+            Track(track).label,
+            [(skill, current.get((track, skill))) for skill in Skill.values],
+        )
+        for track in tracks
+    ]
+    context = {
+        "title": _("Expected levels"),
+        "school": school,
+        "table": table,
+        "skills": Skill.choices,
+        "levels": Level.choices,
+        "error": error,
+    }
+    return render(request, "schools/manage/expected_levels.html", context)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from taalpad.cefr import MAX_YEAR_LEVEL, TRACKS_BY_SECTOR, Level, Sector, Skill, Track
 
@@ -429,6 +430,10 @@ class Result(models.Model):
         verbose_name=_("entered by"),
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    # Raised on every change; a save that started from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"], cascade_delete_history=False)
 
     class Meta:
         verbose_name = _("result")
@@ -465,6 +470,66 @@ class Result(models.Model):
     @property
     def level_code(self):
         return Level(self.level).code
+
+
+class ExpectedLevel(models.Model):
+    """The level a track is expected to reach in a skill by the end of school.
+
+    City-wide rows (no school) hold the SLO reference levels; a coordinator's row for their
+    school overrides them. "A2/B1" is stored as A2 with B1 as the upper level.
+    """
+
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="expected_levels",
+        verbose_name=_("school"),
+    )
+    track = models.CharField(_("track"), max_length=10, choices=Track.choices)
+    skill = models.CharField(_("skill"), max_length=20, choices=Skill.choices)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    upper_level = models.PositiveSmallIntegerField(
+        _("up to"), choices=Level.choices, null=True, blank=True
+    )
+    confirmed = models.BooleanField(
+        _("confirmed by the reference"),
+        default=True,
+        help_text=_("Off where the level rests on secondary sources only."),
+    )
+
+    class Meta:
+        verbose_name = _("expected level")
+        verbose_name_plural = _("expected levels")
+        ordering = ["track", "skill"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["track", "skill"],
+                condition=Q(school__isnull=True),
+                name="expectedlevel_city_unique",
+                violation_error_message=_("The city already has an expected level here."),
+            ),
+            models.UniqueConstraint(
+                fields=["school", "track", "skill"],
+                name="expectedlevel_school_unique",
+                violation_error_message=_("This school already has an expected level here."),
+            ),
+            models.CheckConstraint(
+                condition=Q(upper_level__isnull=True) | Q(upper_level__gt=F("level")),
+                name="expectedlevel_upper_above_level",
+                violation_error_message=_("The upper level must be above the level."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_track_display()} {self.get_skill_display()}: {self.label}"
+
+    @property
+    def label(self):
+        if self.upper_level is None:
+            return Level(self.level).label
+        return f"{Level(self.level).label}/{Level(self.upper_level).label}"
 
 
 class Target(models.Model):
@@ -521,3 +586,31 @@ class Target(models.Model):
             errors["year_levels"] = _("Year levels are whole numbers from 1 to 8.")
         if errors:
             raise ValidationError(errors)
+
+
+class ImportBatch(models.Model):
+    """An uploaded file kept between its dry run and its confirmation.
+
+    The confirmation reads the file again and checks every row again before writing.
+    """
+
+    class Kind(models.TextChoices):
+        PUPILS = "pupils", _("pupils")
+        RESULTS = "results", _("results")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return self.filename

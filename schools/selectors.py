@@ -1,9 +1,11 @@
 """Reads of school data. Progress figures live in taalpad.progress, not here."""
 
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
-from .models import Result
+from taalpad.cefr import Skill
+
+from .models import ExpectedLevel, Instrument, Pupil, Result
 
 # "Latest" means: latest date; on the same date, the one entered last.
 LATEST_FIRST = [F("assessed_on").desc(), F("entered_at").desc(), F("pk").desc()]
@@ -38,3 +40,85 @@ def current_levels(*, pupils, on):
     for pupil_id, skill, level in rows:
         levels.setdefault(pupil_id, {})[skill] = level
     return levels
+
+
+def pupils_enrolled(*, group, on):
+    """Pupils in `group` on `on` (the group's last day if `on` lies after its year)."""
+    return (
+        Pupil.objects.filter(
+            enrolments__group=group, enrolments__starts_on__lte=on, enrolments__ends_on__gte=on
+        )
+        .order_by("family_name", "given_name", "pk")
+        .distinct()
+    )
+
+
+def reference_date(group, today):
+    """The day a group is looked at: today within its school year, else its last day."""
+    year = group.school_year
+    return min(max(today, year.starts_on), year.ends_on)
+
+
+def expected_levels(*, school):
+    """{(track, skill): ExpectedLevel}: the school's own where set, else the city's. One query."""
+    rows = ExpectedLevel.objects.filter(Q(school__isnull=True) | Q(school=school)).order_by(
+        F("school").asc(nulls_first=True)
+    )
+    return {(row.track, row.skill): row for row in rows}
+
+
+JUMP = 2  # more than this many levels between consecutive results in a skill is suspicious
+
+
+def quality_flags(*, pupil_ids, school_year, today):
+    """{pupil id: [flag, …]} for the group page, from one query over the pupils' results.
+
+    Flags: a jump of more than two levels between consecutive results in a skill, a result
+    dated after today, a skill never assessed in this school year.
+    """
+    rows = (
+        Result.objects.filter(pupil_id__in=pupil_ids)
+        .order_by("pupil_id", "skill", "assessed_on", "entered_at", "pk")
+        .values_list("pupil_id", "skill", "level", "assessed_on")
+    )
+    flags = {pupil_id: [] for pupil_id in pupil_ids}
+    assessed_this_year = {pupil_id: set() for pupil_id in pupil_ids}
+    previous = {}
+    for pupil_id, skill, level, assessed_on in rows:
+        before = previous.get((pupil_id, skill))
+        if before is not None and abs(level - before) > JUMP:
+            flags[pupil_id].append(("jump", skill, before, level, assessed_on))
+        previous[pupil_id, skill] = level
+        if assessed_on > today:
+            flags[pupil_id].append(("future", skill, None, level, assessed_on))
+        if school_year.starts_on <= assessed_on <= school_year.ends_on:
+            assessed_this_year[pupil_id].add(skill)
+    for pupil_id, skills in assessed_this_year.items():
+        missing = [skill for skill in Skill.values if skill not in skills]
+        if missing:
+            flags[pupil_id].append(("not_this_year", missing, None, None, None))
+    return flags
+
+
+def grid_results(*, instrument, assessed_on, pupil_ids):
+    """{pupil id: Result} already recorded for this instrument on this date (latest entered)."""
+    results = (
+        Result.objects.filter(
+            instrument=instrument, assessed_on=assessed_on, pupil_id__in=pupil_ids
+        )
+        .select_related("entered_by")
+        .order_by("pupil_id", "entered_at", "pk")
+    )
+    return {result.pupil_id: result for result in results}
+
+
+def instruments_for(*, school):
+    """Instruments a school can use: the city's and its own, in use."""
+    return Instrument.objects.filter(
+        Q(school__isnull=True) | Q(school=school), is_active=True
+    ).order_by("skill", "name")
+
+
+def pupil_results(*, pupil):
+    """Every result of a pupil, newest first, with instrument and who entered it."""
+    return pupil.results.select_related("instrument", "entered_by").order_by(*LATEST_FIRST)

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from taalpad.cefr import Level
 
@@ -131,8 +132,67 @@ def result_record(*, by, pupil, instrument, assessed_on, score=None, level=None)
     result = result_build(
         by=by, pupil=pupil, instrument=instrument, assessed_on=assessed_on, score=score, level=level
     )
+    result._history_user = by
     result.save()
     return result
+
+
+class StaleResult(ValidationError):
+    """The result changed since the person began editing it; `current` is the newer version."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            _(
+                "Someone else changed this result in the meantime: it is now %(level)s%(score)s "
+                "(by %(who)s). Your change was not saved; check the new value and try again."
+            )
+            % {
+                "level": current.get_level_display(),
+                "score": f", {current.score.normalize()}" if current.score is not None else "",
+                "who": current.entered_by or "?",
+            },
+            code="stale",
+        )
+
+
+def _lock_current(result, version):
+    current = Result.objects.select_for_update().select_related("entered_by").get(pk=result.pk)
+    if current.version != int(version):
+        raise StaleResult(current)
+    return current
+
+
+@transaction.atomic
+def result_update(*, by, result, version, assessed_on, score=None, level=None):
+    """Correct a result. `version` is the one the editor started from: if the result changed
+    since, nothing is written and StaleResult names the newer value."""
+    current = _lock_current(result, version)
+    changed = result_build(
+        by=by,
+        pupil=current.pupil,
+        instrument=current.instrument,
+        assessed_on=assessed_on,
+        score=score,
+        level=level,
+    )
+    current.assessed_on, current.score, current.level = (
+        changed.assessed_on,
+        changed.score,
+        changed.level,
+    )
+    current.entered_by = by
+    current.version += 1
+    current._history_user = by
+    current.save()
+    return current
+
+
+@transaction.atomic
+def result_delete(*, by, result, version):
+    current = _lock_current(result, version)
+    current._history_user = by
+    current.delete()
 
 
 # Groups, pupils, enrolments and staff --------------------------------------------------------
@@ -245,3 +305,197 @@ def membership_revoke(*, membership, by):
         raise ValidationError(_("You cannot take away your own coordinator role."))
     membership.user.taught_groups.remove(*Group.objects.filter(school=membership.school))
     membership.delete()
+
+
+# The class grid ------------------------------------------------------------------------------
+
+
+class GridErrors(ValidationError):
+    """Row errors of a class grid, by pupil id; nothing was written."""
+
+    def __init__(self, by_pupil):
+        self.by_pupil = by_pupil
+        super().__init__(
+            _("%(count)d row(s) need attention; nothing was saved.") % {"count": len(by_pupil)}
+        )
+
+
+def _same_value(result, built):
+    return (result.level, result.score) == (built.level, built.score)
+
+
+@transaction.atomic
+def results_save_grid(*, by, instrument, assessed_on, entries):
+    """Save a class grid in one transaction: all rows or none.
+
+    `entries` holds (pupil, typed value, version seen or None) per row with something typed.
+    A pupil who already has a result for this instrument on this date gets it corrected
+    (if it was not changed by someone else since: `version`); others get a new result.
+    Returns (created, updated) counts. Raises GridErrors naming every faulty row.
+    """
+    cut_scores = list(instrument.cut_scores.values_list("level", "min_score"))
+    pupil_ids = [pupil.pk for pupil, _value, _version in entries]
+    existing = {}
+    locked = (
+        Result.objects.select_for_update()
+        .filter(instrument=instrument, assessed_on=assessed_on, pupil_id__in=pupil_ids)
+        .select_related("entered_by")
+        .order_by("pupil_id", "entered_at", "pk")
+    )
+    for result in locked:
+        existing[result.pupil_id] = result  # the one entered last wins, as everywhere
+    errors, new, changed = {}, [], []
+    for pupil, value, version in entries:
+        kind = "score" if instrument.is_scored else "level"
+        try:
+            built = result_build(
+                by=by,
+                pupil=pupil,
+                instrument=instrument,
+                assessed_on=assessed_on,
+                cut_scores=cut_scores,
+                **{kind: value},
+            )
+        except ValidationError as error:
+            errors[pupil.pk] = " ".join(error.messages)
+            continue
+        current = existing.get(pupil.pk)
+        if current is None:
+            new.append(built)
+        elif _same_value(current, built):
+            continue
+        elif version is None or str(current.version) != str(version):
+            # Someone else entered or changed this result after the grid was opened.
+            errors[pupil.pk] = StaleResult(current).messages[0]
+        else:
+            current.score, current.level, current.entered_by = built.score, built.level, by
+            current.version += 1
+            changed.append(current)
+    if errors:
+        raise GridErrors(errors)
+    if new:
+        bulk_create_with_history(new, Result, default_user=by)
+    if changed:
+        bulk_update_with_history(
+            changed, Result, ["score", "level", "entered_by", "version"], default_user=by
+        )
+    return len(new), len(changed)
+
+
+# Imports ------------------------------------------------------------------------------------
+
+
+def _refuse_plan_with_errors(plan):
+    if plan.has_errors:
+        raise ValidationError(_("The file has errors; nothing was imported."))
+
+
+@transaction.atomic
+def results_import_apply(*, by, plan):
+    """Write a result import's plan: every new and changed row, or nothing."""
+    _refuse_plan_with_errors(plan)
+    new, changed = [], []
+    for row in plan.rows:
+        values = row.changes
+        if row.status == "new":
+            new.append(
+                Result(
+                    pupil=values["pupil"],
+                    instrument=values["instrument"],
+                    skill=values["instrument"].skill,
+                    assessed_on=values["date"],
+                    score=values["score"],
+                    level=values["level"],
+                    entered_by=by,
+                )
+            )
+        elif row.status == "changed":
+            result = row.target
+            result.score, result.level, result.entered_by = values["score"], values["level"], by
+            result.version += 1
+            changed.append(result)
+    if new:
+        bulk_create_with_history(new, Result, batch_size=2000, default_user=by)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Result,
+            ["score", "level", "entered_by", "version"],
+            batch_size=500,
+            default_user=by,
+        )
+    return len(new), len(changed)
+
+
+@transaction.atomic
+def pupils_import_apply(*, by, plan, school):
+    """Write a pupil import's plan: new pupils, changed details and group moves, or nothing."""
+    _refuse_plan_with_errors(plan)
+    from .models import Pupil
+
+    new_pupils, new_enrolments, changed, ended = [], [], [], []
+    for row in plan.rows:
+        values = row.changes
+        if row.status == "new":
+            pupil = Pupil(
+                school=school, pupil_number=row.values["pupil_number"], **values["details"]
+            )
+            new_pupils.append(pupil)
+            new_enrolments.append((pupil, values["group"], values["starts_on"]))
+        elif row.status == "changed":
+            pupil = row.target
+            for name, value in values["details"].items():
+                setattr(pupil, name, value)
+            changed.append(pupil)
+            if values["group"] is not None:
+                if values["ends"] is not None:
+                    values["ends"].ends_on = values["starts_on"] - datetime.timedelta(days=1)
+                    ended.append(values["ends"])
+                new_enrolments.append((pupil, values["group"], values["starts_on"]))
+    Pupil.objects.bulk_create(new_pupils, batch_size=2000)
+    if changed:
+        Pupil.objects.bulk_update(
+            changed, ["given_name", "family_name_prefix", "family_name", "email"], batch_size=500
+        )
+    if ended:
+        Enrolment.objects.bulk_update(ended, ["ends_on"], batch_size=500)
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                pupil=pupil, group=group, starts_on=starts_on, ends_on=group.school_year.ends_on
+            )
+            for pupil, group, starts_on in new_enrolments
+        ],
+        batch_size=2000,
+    )
+    return len(new_pupils), len(changed)
+
+
+@transaction.atomic
+def expected_levels_save(*, school, chosen):
+    """Store a school's own expected levels where they differ from the city's.
+
+    `chosen` maps (track, skill) to (level, upper level or None). A choice equal to the city's
+    removes the school's own row, so later changes to the city's levels reach the school.
+    """
+    from .models import ExpectedLevel
+
+    city = {(e.track, e.skill): e for e in ExpectedLevel.objects.filter(school__isnull=True)}
+    own = {(e.track, e.skill): e for e in ExpectedLevel.objects.filter(school=school)}
+    for (track, skill), (level, upper) in chosen.items():
+        if upper is not None and upper <= level:
+            raise ValidationError(
+                _("%(track)s, %(skill)s: “up to” must be above the level.")
+                % {"track": track, "skill": skill}
+            )
+        base = city.get((track, skill))
+        row = own.get((track, skill))
+        if base and (base.level, base.upper_level) == (level, upper):
+            if row:
+                row.delete()
+            continue
+        if row is None:
+            row = ExpectedLevel(school=school, track=track, skill=skill)
+        row.level, row.upper_level, row.confirmed = level, upper, True
+        row.full_clean()
+        row.save()

@@ -118,6 +118,13 @@ def schools_visible_to(user):
     return School.objects.filter(pk__in=ids)
 
 
+def schools_staffed_by(user):
+    """Schools where the user teaches or coordinates: where they may enter and import results."""
+    return School.objects.filter(
+        pk__in=_school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    )
+
+
 def schools_managed_by(user):
     """Schools the user coordinates: groups, pupils, staff and accounts."""
     return School.objects.filter(pk__in=_school_ids(user, Membership.Role.COORDINATOR))

@@ -269,6 +269,7 @@ def demo_data_exists():
 def clear_demo_city():
     """Removes every school, pupil, result, exchange and demo account."""
     Result.objects.all().delete()
+    Result.history.all().delete()
     ExchangeActivity.objects.all().delete()
     Partner.objects.all().delete()
     Enrolment.objects.all().delete()

@@ -9,7 +9,8 @@ A URL of TaalPad's own that is missing here fails `test_the_matrix_lists_every_u
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from schools.models import Membership
+from schools.models import ImportBatch, Membership
+from schools.services import result_record
 from taalpad import services as account_services
 
 PERSONAS = [
@@ -77,6 +78,27 @@ MATRIX = {
     "staff_list": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
     "membership_edit": ("get", lambda o: {"membership_id": o["membership_a1"].pk}, COORDINATOR_A),
     "membership_revoke": ("get", lambda o: {"membership_id": o["membership_a1"].pk}, COORDINATOR_A),
+    "group_grid": ("get", lambda o: {"group_id": o["group_a1"].pk}, TEACHER_OF_A1),
+    "result_edit": ("get", lambda o: {"result_id": o["result_a1"].pk}, TEACHER_OF_A1),
+    "result_delete": ("get", lambda o: {"result_id": o["result_a1"].pk}, TEACHER_OF_A1),
+    "result_history": ("get", lambda o: {"result_id": o["result_a1"].pk}, TEACHER_OF_A1),
+    "group_export": ("get", lambda o: {"group_id": o["group_a1"].pk}, TEACHER_OF_A1),
+    "school_export": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
+    "results_import": (
+        "get",
+        lambda o: {"school_id": o["school_a"].pk},
+        expect(403, teacher_a1=200, teacher_a_other=200, coordinator_a=200, teacher_b=404,
+               coordinator_b=404),
+    ),
+    "pupils_import": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
+    "import_confirm": (
+        "post",
+        lambda o: {"batch_id": o["batch_a"].pk},
+        expect(403, coordinator_a=302, teacher_a1=404, teacher_a_other=404, teacher_b=404,
+               coordinator_b=404),
+    ),
+    "import_template": ("get", lambda o: {"kind": "results"}, only(*STAFF)),
+    "expected_levels": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
     "invitation_resend": (
         "post",
         lambda o: {"invitation_id": o["invitation_a"].pk},
@@ -115,6 +137,7 @@ def world(
     coordinator_b,
     municipality,
     admin_user,
+    rated_speaking,
 ):
     invitation = account_services.staff_invite(
         by=coordinator_a,
@@ -124,8 +147,18 @@ def world(
         role="teacher",
         site_url="http://testserver/",
     )
+    result = result_record(
+        by=teacher_a1, pupil=pupil_a1, instrument=rated_speaking,
+        assessed_on=group_a1.school_year.starts_on, level="a2",
+    )
+    batch = ImportBatch.objects.create(
+        school=school_a, kind="results", created_by=coordinator_a, filename="empty.csv",
+        content=b"leerlingnummer;toets;datum;niveau\r\n",
+    )
     return {
         "school_a": school_a,
+        "result_a1": result,
+        "batch_a": batch,
         "group_a1": group_a1,
         "pupil_a1": pupil_a1,
         "membership_a1": Membership.objects.get(user=teacher_a1),

@@ -1,0 +1,447 @@
+"""Dry runs of pupil and result imports: every row's outcome, before anything is written.
+
+A plan lists each row as new, changed, unchanged or error (with the reason). The services
+`pupils_import_apply` and `results_import_apply` write a plan without errors, all or nothing.
+Planning takes a fixed number of queries, whatever the number of rows.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from taalpad.access import pupils_visible_to
+from taalpad.cefr import Level, Skill
+from taalpad.tabular import normalise_header, parse_date, parse_decimal
+
+from .models import Enrolment, Group, Pupil, Result, SchoolYear
+from .selectors import instruments_for
+from .services import level_for_score
+
+NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
+
+PUPIL_NUMBER = ["leerlingnummer", "llnr", "leerlingnr", "pupilnumber", "studentnumber", "nummer"]
+# Canonical column → the header names (Dutch first, then English) that mean it.
+PUPIL_COLUMNS = {
+    "pupil_number": PUPIL_NUMBER,
+    "given_name": ["voornaam", "roepnaam", "givenname", "firstname"],
+    "family_name_prefix": [
+        "tussenvoegsel",
+        "tussenvoegsels",
+        "voorvoegsel",
+        "prefix",
+        "familynameprefix",
+    ],
+    "family_name": ["achternaam", "familienaam", "familyname", "lastname", "surname"],
+    "email": ["email", "emailadres", "mail"],
+    "group": ["klas", "groep", "stamgroep", "group", "class"],
+    "starts_on": ["startdatum", "ingangsdatum", "vanaf", "startdate", "start", "from"],
+}
+RESULT_COLUMNS = {
+    "pupil_number": PUPIL_NUMBER,
+    "instrument": ["toets", "toetsnaam", "instrument", "test"],
+    "skill": ["vaardigheid", "skill"],
+    "date": ["datum", "toetsdatum", "date", "assessedon"],
+    "score": ["score", "punten", "points"],
+    "level": ["niveau", "erkniveau", "level", "cefrlevel"],
+}
+REQUIRED = {
+    "pupils": ["pupil_number", "given_name", "family_name", "group"],
+    "results": ["pupil_number", "instrument", "date"],
+}
+# What the downloadable templates (and the exports) put in the first row.
+TEMPLATE_HEADERS = {
+    "pupils": [
+        "leerlingnummer",
+        "voornaam",
+        "tussenvoegsel",
+        "achternaam",
+        "e-mail",
+        "klas",
+        "startdatum",
+    ],
+    "results": ["leerlingnummer", "toets", "vaardigheid", "datum", "score", "niveau"],
+}
+
+SKILL_NAMES = {
+    **{skill.value: skill.value for skill in Skill},
+    "luisteren": Skill.LISTENING,
+    "kijkenluisteren": Skill.LISTENING,
+    "horen": Skill.LISTENING,
+    "lezen": Skill.READING,
+    "leesvaardigheid": Skill.READING,
+    "gesprekkenvoeren": Skill.SPOKEN_INTERACTION,
+    "spokeninteraction": Skill.SPOKEN_INTERACTION,
+    "spreken": Skill.SPOKEN_PRODUCTION,
+    "spokenproduction": Skill.SPOKEN_PRODUCTION,
+    "schrijven": Skill.WRITING,
+}
+LEVEL_NAMES = {
+    **{level.code: level for level in Level},
+    **{normalise_header(level.label): level for level in Level if level != Level.BELOW_A1},
+    "<a1": Level.BELOW_A1,
+    "belowa1": Level.BELOW_A1,
+    "ondera1": Level.BELOW_A1,
+    "pre-a1": Level.BELOW_A1,
+    "prea1": Level.BELOW_A1,
+}
+
+
+@dataclass
+class Row:
+    line: int
+    status: str = UNCHANGED
+    messages: list = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+    # What the apply step needs: the objects and the new values.
+    target: object = None
+    changes: dict = field(default_factory=dict)
+
+    def fail(self, message):
+        self.status = ERROR
+        self.messages.append(message)
+
+
+@dataclass
+class Plan:
+    kind: str
+    rows: list
+    problems: list = field(default_factory=list)  # about the file as a whole
+
+    @property
+    def has_errors(self):
+        return bool(self.problems) or any(row.status == ERROR for row in self.rows)
+
+    def count(self, status):
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def summary(self):
+        return {status: self.count(status) for status in (NEW, CHANGED, UNCHANGED, ERROR)}
+
+
+def map_columns(headers, columns, kind):
+    """{canonical name: column index}; problems for required columns that are missing."""
+    found, problems = {}, []
+    for index, header in enumerate(headers):
+        name = normalise_header(header)
+        for canonical, aliases in columns.items():
+            if name == normalise_header(canonical) or name in aliases:
+                found.setdefault(canonical, index)
+    for canonical in REQUIRED[kind]:
+        if canonical not in found:
+            problems.append(
+                _("Column “%(column)s” is missing (also accepted: %(aliases)s).")
+                % {
+                    "column": TEMPLATE_HEADERS[kind][0]
+                    if canonical == "pupil_number"
+                    else columns[canonical][0],
+                    "aliases": ", ".join(columns[canonical][1:4] + [canonical]),
+                }
+            )
+    return found, problems
+
+
+def _cells(cells, columns):
+    values = {}
+    for name, index in columns.items():
+        value = cells[index] if index < len(cells) else ""
+        values[name] = value.strip() if isinstance(value, str) else value
+    return values
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+# Pupils --------------------------------------------------------------------------------------
+
+
+def plan_pupils(*, school, headers, rows, today=None):
+    today = today or datetime.date.today()
+    columns, problems = map_columns(headers, PUPIL_COLUMNS, "pupils")
+    plan = Plan(kind="pupils", rows=[], problems=problems)
+    if problems:
+        return plan
+    year = SchoolYear.objects.filter(start_year=SchoolYear.start_year_of(today)).first()
+    groups = {
+        group.name.lower(): group
+        for group in Group.objects.filter(school=school, school_year=year).select_related(
+            "school_year"
+        )
+    }
+    numbers = {
+        _text(cells[columns["pupil_number"]])
+        for _line, cells in rows
+        if columns["pupil_number"] < len(cells)
+    }
+    existing = {
+        p.pupil_number: p for p in Pupil.objects.filter(school=school, pupil_number__in=numbers)
+    }
+    current_group = {
+        e.pupil_id: e
+        for e in Enrolment.objects.filter(
+            pupil__in=existing.values(), starts_on__lte=today, ends_on__gte=today
+        ).select_related("group")
+    }
+    seen = {}
+    for line, cells in rows:
+        values = {k: _text(v) for k, v in _cells(cells, columns).items()}
+        if "starts_on" in columns and isinstance(
+            _cells(cells, columns)["starts_on"], datetime.date
+        ):
+            values["starts_on"] = _cells(cells, columns)["starts_on"]
+        row = Row(line=line, values=values)
+        plan.rows.append(row)
+        number = values["pupil_number"]
+        if not number:
+            row.fail(_("The pupil number is empty."))
+            continue
+        if number in seen:
+            first = seen[number]
+            if first.values == values:
+                row.messages.append(_("Same as line %(line)d.") % {"line": first.line})
+            else:
+                row.fail(
+                    _("Pupil %(number)s is on line %(line)d too, with other details.")
+                    % {"number": number, "line": first.line}
+                )
+            continue
+        seen[number] = row
+        for name in ("given_name", "family_name"):
+            if not values[name]:
+                row.fail(_("The %(column)s is empty.") % {"column": _column_label(name)})
+        if values.get("email"):
+            try:
+                validate_email(values["email"])
+            except ValidationError:
+                row.fail(_("“%(email)s” is not an e-mail address.") % {"email": values["email"]})
+        group = groups.get(values["group"].lower())
+        if group is None:
+            row.fail(
+                _("There is no group “%(group)s” at this school in %(year)s.")
+                % {"group": values["group"], "year": year.name if year else today.year}
+            )
+        starts_on = max(today, year.starts_on) if year else today
+        if values.get("starts_on"):
+            try:
+                starts_on = parse_date(values["starts_on"])
+            except ValueError:
+                row.fail(
+                    _("“%(date)s” is not a date (use dd-mm-yyyy).") % {"date": values["starts_on"]}
+                )
+            else:
+                if year and not year.starts_on <= starts_on <= year.ends_on:
+                    row.fail(
+                        _("The start date lies outside the school year %(year)s.")
+                        % {"year": year.name}
+                    )
+        if row.status == ERROR:
+            continue
+        details = {
+            "given_name": values["given_name"],
+            "family_name_prefix": values.get("family_name_prefix", ""),
+            "family_name": values["family_name"],
+        }
+        if "email" in columns:
+            details["email"] = values.get("email", "").lower()
+        try:
+            Pupil(school=school, pupil_number=number, **details).clean_fields(exclude=["school"])
+        except ValidationError as error:
+            for message in error.messages:
+                row.fail(message)
+            continue
+        pupil = existing.get(number)
+        if pupil is None:
+            row.status = NEW
+            row.changes = {"details": details, "group": group, "starts_on": starts_on}
+            continue
+        row.target = pupil
+        differ = {k: v for k, v in details.items() if getattr(pupil, k) != v}
+        enrolment = current_group.get(pupil.pk)
+        move = enrolment is None or enrolment.group_id != group.pk
+        if move and enrolment is not None and enrolment.starts_on >= starts_on:
+            row.fail(
+                _("The pupil is in %(group)s from %(date)s; give a later start date.")
+                % {"group": enrolment.group.name, "date": enrolment.starts_on}
+            )
+            continue
+        if differ or move:
+            row.status = CHANGED
+            row.changes = {
+                "details": differ,
+                "group": group if move else None,
+                "starts_on": starts_on,
+                "ends": enrolment if move else None,
+            }
+            described = [_column_label(k) for k in differ]
+            if move:
+                described.append(
+                    _("group %(old)s → %(new)s")
+                    % {"old": enrolment.group.name if enrolment else "—", "new": group.name}
+                )
+            row.messages.append(", ".join(described))
+    return plan
+
+
+def _column_label(name):
+    return {
+        "given_name": _("given name"),
+        "family_name": _("family name"),
+        "family_name_prefix": _("prefix"),
+        "email": _("e-mail"),
+    }.get(name, name)
+
+
+# Results -------------------------------------------------------------------------------------
+
+
+def plan_results(*, school, user, headers, rows):
+    columns, problems = map_columns(headers, RESULT_COLUMNS, "results")
+    plan = Plan(kind="results", rows=[], problems=problems)
+    if problems:
+        return plan
+    if "score" not in columns and "level" not in columns:
+        plan.problems.append(_("Give a column “score” or a column “niveau” (level)."))
+        return plan
+    parsed = []
+    for line, cells in rows:
+        parsed.append((line, _cells(cells, columns)))
+    numbers = {_text(values["pupil_number"]) for _line, values in parsed}
+    pupils = {
+        p.pupil_number: p
+        for p in pupils_visible_to(user)
+        .filter(pupil_number__in=numbers, enrolments__group__school=school)
+        .distinct()
+    }
+    instruments = list(instruments_for(school=school).prefetch_related("cut_scores"))
+    by_name = {}
+    for instrument in instruments:
+        by_name.setdefault(instrument.name.lower(), []).append(instrument)
+    periods = {}
+    for enrolment in Enrolment.objects.filter(pupil__in=pupils.values(), group__school=school):
+        periods.setdefault(enrolment.pupil_id, []).append((enrolment.starts_on, enrolment.ends_on))
+    existing = {}
+    results = Result.objects.filter(pupil__in=pupils.values(), instrument__in=instruments).order_by(
+        "entered_at", "pk"
+    )
+    for result in results:
+        existing[result.pupil_id, result.instrument_id, result.assessed_on] = result
+    seen = {}
+    for line, raw in parsed:
+        row = Row(line=line, values={k: _text(v) for k, v in raw.items()})
+        plan.rows.append(row)
+        pupil = pupils.get(row.values["pupil_number"])
+        if pupil is None:
+            row.fail(
+                _("Pupil number “%(number)s” is not a pupil of this school that you teach.")
+                % {"number": row.values["pupil_number"]}
+            )
+        instrument = _instrument(row, by_name)
+        try:
+            day = parse_date(raw["date"])
+        except ValueError:
+            row.fail(_("“%(date)s” is not a date (use dd-mm-yyyy).") % {"date": row.values["date"]})
+            day = None
+        if pupil and day and not any(s <= day <= e for s, e in periods.get(pupil.pk, [])):
+            row.fail(
+                _("On %(date)s the pupil was not enrolled at this school.")
+                % {"date": day.strftime("%d-%m-%Y")}
+            )
+        if instrument is None or row.status == ERROR:
+            continue
+        score, level = _score_and_level(row, raw, instrument)
+        if row.status == ERROR:
+            continue
+        key = (pupil.pk, instrument.pk, day)
+        if key in seen:
+            first = seen[key]
+            if (first.changes["score"], first.changes["level"]) == (score, level):
+                row.messages.append(_("Same as line %(line)d.") % {"line": first.line})
+            else:
+                row.fail(
+                    _("Line %(line)d gives this pupil another result for this test and date.")
+                    % {"line": first.line}
+                )
+            continue
+        row.changes = {
+            "pupil": pupil,
+            "instrument": instrument,
+            "date": day,
+            "score": score,
+            "level": level,
+        }
+        seen[key] = row
+        current = existing.get(key)
+        if current is None:
+            row.status = NEW
+        elif (current.score, current.level) == (score, level):
+            row.status = UNCHANGED
+        else:
+            row.status = CHANGED
+            row.target = current
+            row.messages.append(
+                _("was %(level)s%(score)s")
+                % {
+                    "level": current.get_level_display(),
+                    "score": f" ({current.score.normalize()})" if current.score is not None else "",
+                }
+            )
+    return plan
+
+
+def _instrument(row, by_name):
+    name = row.values.get("instrument", "")
+    candidates = by_name.get(name.lower(), [])
+    skill_text = normalise_header(row.values.get("skill", ""))
+    if skill_text:
+        skill = SKILL_NAMES.get(skill_text)
+        if skill is None:
+            row.fail(_("“%(skill)s” is not a skill.") % {"skill": row.values["skill"]})
+            return None
+        candidates = [i for i in candidates if i.skill == skill]
+    if not candidates:
+        row.fail(
+            _("There is no test “%(name)s”%(skill)s at this school.")
+            % {"name": name, "skill": f" ({row.values['skill']})" if skill_text else ""}
+        )
+        return None
+    if len(candidates) > 1:
+        row.fail(_("“%(name)s” exists for several skills: fill in the skill.") % {"name": name})
+        return None
+    return candidates[0]
+
+
+def _score_and_level(row, raw, instrument):
+    if instrument.is_scored:
+        if raw.get("score") in (None, ""):
+            row.fail(_("The score is empty."))
+            return None, None
+        try:
+            score = parse_decimal(raw["score"])
+        except ValueError:
+            row.fail(_("“%(score)s” is not a number.") % {"score": row.values["score"]})
+            return None, None
+        if score < 0 or score > instrument.max_score:
+            row.fail(
+                _("The score %(score)s lies outside 0 to %(max)s.")
+                % {"score": score.normalize(), "max": instrument.max_score.normalize()}
+            )
+            return None, None
+        cuts = [(cut.level, cut.min_score) for cut in instrument.cut_scores.all()]
+        return score.quantize(Decimal("0.01")), level_for_score(score, cuts)
+    level = LEVEL_NAMES.get(normalise_header(raw.get("level", "")))
+    if level is None:
+        row.fail(
+            _("“%(level)s” is not a level (below_a1, a1 … c2).")
+            % {"level": row.values.get("level", "")}
+        )
+        return None, None
+    return None, level

@@ -1,0 +1,265 @@
+"""Imports (dry run, then confirm) and exports of pupils and results."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from taalpad.access import (
+    Role,
+    groups_visible_to,
+    pupils_visible_to,
+    schools_managed_by,
+    schools_staffed_by,
+)
+from taalpad.cefr import Level
+from taalpad.decorators import role_required
+from taalpad.tabular import TableError, read_table, write_csv, write_xlsx
+
+from . import imports, services
+from .models import Enrolment, ImportBatch, Result
+from .selectors import pupils_enrolled, reference_date
+
+staff_only = role_required(Role.TEACHER, Role.COORDINATOR)
+KEEP_BATCHES = datetime.timedelta(days=1)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+
+
+class _Upload:
+    """What an uploaded file looks like to `read_table`, for a stored batch."""
+
+    def __init__(self, batch):
+        self.name, self.size = batch.filename, len(batch.content)
+        self._content = bytes(batch.content)
+
+    def read(self, limit):
+        return self._content[:limit]
+
+
+def _plan(batch, user):
+    try:
+        headers, rows = read_table(_Upload(batch))
+    except TableError as error:
+        return imports.Plan(kind=batch.kind, rows=[], problems=[str(error)])
+    if batch.kind == ImportBatch.Kind.PUPILS:
+        return imports.plan_pupils(school=batch.school, headers=headers, rows=rows)
+    return imports.plan_results(school=batch.school, user=user, headers=headers, rows=rows)
+
+
+def _import_view(request, school, kind, *, template):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    plan = batch = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        ImportBatch.objects.filter(created_at__lt=timezone.now() - KEEP_BATCHES).delete()
+        batch = ImportBatch.objects.create(
+            school=school,
+            kind=kind,
+            created_by=request.user,
+            filename=upload.name[:200],
+            content=upload.read(),
+        )
+        plan = _plan(batch, request.user)
+    context = {
+        "title": _("Import pupils") if kind == "pupils" else _("Import results"),
+        "school": school,
+        "form": form,
+        "plan": plan,
+        "batch": batch,
+        "kind": kind,
+        "headers": imports.TEMPLATE_HEADERS[kind],
+        "columns": imports.PUPIL_COLUMNS if kind == "pupils" else imports.RESULT_COLUMNS,
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def results_import(request, school_id):
+    school = get_object_or_404(schools_staffed_by(request.user), pk=school_id)
+    return _import_view(request, school, ImportBatch.Kind.RESULTS, template="schools/import.html")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def pupils_import(request, school_id):
+    school = get_object_or_404(schools_managed_by(request.user), pk=school_id)
+    return _import_view(request, school, ImportBatch.Kind.PUPILS, template="schools/import.html")
+
+
+@require_POST
+@staff_only
+def import_confirm(request, batch_id):
+    batch = get_object_or_404(
+        ImportBatch.objects.filter(created_by=request.user, applied_at__isnull=True).select_related(
+            "school"
+        ),
+        pk=batch_id,
+    )
+    if (
+        batch.kind == ImportBatch.Kind.PUPILS
+        and not schools_managed_by(request.user).filter(pk=batch.school_id).exists()
+    ):
+        return redirect("school_detail", school_id=batch.school_id)
+    plan = _plan(batch, request.user)
+    try:
+        if batch.kind == ImportBatch.Kind.PUPILS:
+            created, changed = services.pupils_import_apply(
+                by=request.user, plan=plan, school=batch.school
+            )
+        else:
+            created, changed = services.results_import_apply(by=request.user, plan=plan)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        context = {
+            "title": _("Import"),
+            "school": batch.school,
+            "form": UploadForm(),
+            "plan": plan,
+            "batch": None,
+            "kind": batch.kind,
+            "headers": imports.TEMPLATE_HEADERS[batch.kind],
+            "columns": imports.PUPIL_COLUMNS if batch.kind == "pupils" else imports.RESULT_COLUMNS,
+            "next": request.POST.get("next", ""),
+        }
+        return render(request, "schools/import.html", context)
+    batch.applied_at = timezone.now()
+    batch.content = b""
+    batch.save(update_fields=["applied_at", "content"])
+    messages.success(
+        request,
+        _("Imported from %(file)s: %(created)d new, %(changed)d changed, nothing else touched.")
+        % {"file": batch.filename, "created": created, "changed": changed},
+    )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    if batch.kind == ImportBatch.Kind.PUPILS:
+        return redirect("pupil_list", school_id=batch.school_id)
+    return redirect("home")
+
+
+@require_GET
+@staff_only
+def import_template(request, kind):
+    if kind not in imports.TEMPLATE_HEADERS:
+        return HttpResponse(status=404)
+    return _download(write_csv(imports.TEMPLATE_HEADERS[kind], []), f"taalpad-{kind}.csv", "csv")
+
+
+# Exports -------------------------------------------------------------------------------------
+
+EXPORT_HEADERS = [
+    "leerlingnummer",
+    "voornaam",
+    "tussenvoegsel",
+    "achternaam",
+    "klas",
+    "vaardigheid",
+    "toets",
+    "datum",
+    "score",
+    "niveau",
+    "ingevoerd_door",
+    "ingevoerd_op",
+]
+
+
+def _export_rows(results, group_name_of):
+    for result in results:
+        pupil = result.pupil
+        yield [
+            pupil.pupil_number,
+            pupil.given_name,
+            pupil.family_name_prefix,
+            pupil.family_name,
+            group_name_of(pupil.pk, result.assessed_on),
+            result.skill,
+            result.instrument.name,
+            result.assessed_on.isoformat(),
+            float(result.score) if result.score is not None else "",
+            Level(result.level).code,
+            result.entered_by.email if result.entered_by else "",
+            timezone.localtime(result.entered_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+
+
+def _export(request, results, enrolments, filename):
+    periods = {}
+    for enrolment in enrolments.select_related("group"):
+        periods.setdefault(enrolment.pupil_id, []).append(enrolment)
+
+    def group_name_of(pupil_id, day):
+        for enrolment in periods.get(pupil_id, []):
+            if enrolment.starts_on <= day <= enrolment.ends_on:
+                return enrolment.group.name
+        return ""
+
+    rows = list(
+        _export_rows(
+            results.select_related("pupil", "instrument", "entered_by").order_by(
+                "pupil__family_name", "pupil__given_name", "pupil_id", "assessed_on", "skill"
+            ),
+            group_name_of,
+        )
+    )
+    fmt = request.GET.get("format", "csv")
+    if fmt == "xlsx":
+        return _download(write_xlsx(EXPORT_HEADERS, rows, title=filename), f"{filename}.xlsx", fmt)
+    return _download(write_csv(EXPORT_HEADERS, rows), f"{filename}.csv", "csv")
+
+
+def _download(content, filename, fmt):
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@staff_only
+def group_export(request, group_id):
+    group = get_object_or_404(
+        groups_visible_to(request.user).select_related("school", "school_year"), pk=group_id
+    )
+    pupils = pupils_enrolled(group=group, on=reference_date(group, datetime.date.today()))
+    visible = pupils_visible_to(request.user).filter(pk__in=pupils.values("pk"))
+    results = Result.objects.filter(pupil__in=visible)
+    enrolments = Enrolment.objects.filter(pupil__in=visible)
+    name = slugify(f"taalpad-{group.school.brin}-{group.name}-{group.school_year}")
+    return _export(request, results, enrolments, name)
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def school_export(request, school_id):
+    school = get_object_or_404(schools_managed_by(request.user), pk=school_id)
+    pupils = (
+        pupils_visible_to(request.user)
+        .filter(Q(school=school) | Q(enrolments__group__school=school))
+        .distinct()
+    )
+    results = Result.objects.filter(pupil__in=pupils)
+    enrolments = Enrolment.objects.filter(pupil__in=pupils)
+    return _export(request, results, enrolments, slugify(f"taalpad-{school.brin}-results"))

@@ -1,0 +1,202 @@
+"""Reading and writing spreadsheets: CSV (comma, semicolon or tab; UTF-8 with or without BOM,
+or Windows-1252) and XLSX. Knows nothing of pupils or results; imports and exports use it.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# An XLSX is a zip of XML files: refuse archives that unpack to far more than they weigh.
+XLSX_MAX_UNPACKED = 60 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+XLSX_MAX_ENTRIES = 500
+# Text that a spreadsheet would run as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read; the message says why, for the person uploading."""
+
+
+def normalise_header(text):
+    return re.sub(r"[\s_\-.]+", "", str(text or "").strip().lower())
+
+
+def read_table(uploaded):
+    """(headers, [(line number, [cell, …]), …]) from an uploaded CSV or XLSX file."""
+    if uploaded.size > MAX_BYTES:
+        raise TableError(
+            _("The file is %(size)s MB; the limit is %(max)s MB. Split it into smaller files.")
+            % {"size": round(uploaded.size / 1024 / 1024, 1), "max": MAX_BYTES // 1024 // 1024}
+        )
+    data = uploaded.read(MAX_BYTES + 1)
+    name = (uploaded.name or "").lower()
+    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        table = _read_xlsx(data)
+    elif name.endswith((".csv", ".txt")):
+        table = _read_csv(data)
+    else:
+        raise TableError(_("Upload a .csv or .xlsx file."))
+    headers, rows = table
+    if not headers or not any(headers):
+        raise TableError(_("The file is empty: the first row must name the columns."))
+    if len(rows) > MAX_ROWS:
+        raise TableError(
+            _("The file has %(rows)d rows; the limit is %(max)d. Split it into smaller files.")
+            % {"rows": len(rows), "max": MAX_ROWS}
+        )
+    return headers, rows
+
+
+def _decode(data):
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page: Windows-1252 here.
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_csv(data):
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([";", ",", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        lines = list(reader)
+    except csv.Error as error:
+        raise TableError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
+    if not lines:
+        return [], []
+    headers = [cell.strip() for cell in lines[0]]
+    rows = [
+        (number, [cell.strip() for cell in line])
+        for number, line in enumerate(lines[1:], start=2)
+        if any(cell.strip() for cell in line)
+    ]
+    return headers, rows
+
+
+def check_xlsx_is_safe(data):
+    """Refuses zip bombs and files that are not workbooks, before any XML is parsed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise TableError(_("This is not a valid XLSX file.")) from None
+    entries = archive.infolist()
+    if len(entries) > XLSX_MAX_ENTRIES:
+        raise TableError(_("This XLSX file has too many parts to be a plain spreadsheet."))
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > XLSX_MAX_UNPACKED:
+        raise TableError(_("This XLSX file unpacks to more than the allowed size."))
+    for entry in entries:
+        if entry.compress_size and entry.file_size / entry.compress_size > XLSX_MAX_RATIO:
+            raise TableError(_("This XLSX file is compressed suspiciously well; it was refused."))
+    if "xl/workbook.xml" not in archive.namelist():
+        raise TableError(_("This is not a valid XLSX file."))
+
+
+def _read_xlsx(data):
+    check_xlsx_is_safe(data)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors for a damaged file
+        raise TableError(_("This XLSX file cannot be read.")) from None
+    sheet = workbook.worksheets[0]
+    headers, rows = [], []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = ["" if value is None else value for value in values]
+        if number == 1:
+            headers = [str(cell).strip() for cell in cells]
+            continue
+        if number > MAX_ROWS + 1:
+            rows.append((number, cells))
+            break
+        if any(str(cell).strip() for cell in cells):
+            rows.append(
+                (number, [cell.strip() if isinstance(cell, str) else cell for cell in cells])
+            )
+    workbook.close()
+    return headers, rows
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y"]
+
+
+def parse_date(value):
+    """A date from an ISO or Dutch (dd-mm-yyyy) text, or a spreadsheet date; ValueError if not."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_decimal(value):
+    """A number from text with a decimal comma or point, or a spreadsheet number."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    text = str(value).strip().replace(" ", "")
+    if "," in text and "." in text:
+        text = text.replace(".", "")  # 1.234,5 as Dutch spreadsheets write it
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(value) from None
+
+
+def neutralise(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe, so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(headers, rows):
+    """UTF-8 with BOM and semicolons, as Excel in the Netherlands opens it without asking."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(headers, rows, *, title="TaalPad"):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        from openpyxl.cell import WriteOnlyCell
+
+        # Stored as a string cell: openpyxl would otherwise write "=…" as a formula.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
