@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taalpad.cefr import Level
+from taalpad.cefr import Level, plain_number
 from taalpad.models import User
 
 from .models import Group, Membership, Pupil, SchoolYear
@@ -126,7 +126,7 @@ class ResultForm(forms.Form):
             del self.fields["level"]
             self.fields["score"].help_text = _(
                 "0 to %(max)s; the level follows from the score."
-            ) % {"max": instrument.max_score.normalize()}
+            ) % {"max": plain_number(instrument.max_score)}
             self.fields["score"].widget.attrs["inputmode"] = "decimal"
         else:
             del self.fields["score"]

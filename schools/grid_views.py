@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from taalpad.access import Role, groups_visible_to
-from taalpad.cefr import Level
+from taalpad.cefr import Level, plain_number
 from taalpad.decorators import role_required
 
 from . import services
@@ -22,7 +22,7 @@ def _shown(result, instrument):
     if result is None:
         return ""
     if instrument.is_scored:
-        return format(result.score.normalize(), "f")
+        return plain_number(result.score)
     return str(result.level)
 
 

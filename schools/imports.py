@@ -14,7 +14,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from taalpad.access import pupils_visible_to
-from taalpad.cefr import Level, Skill
+from taalpad.cefr import Level, Skill, plain_number
 from taalpad.tabular import normalise_header, parse_date, parse_decimal
 
 from .models import Enrolment, Group, Pupil, Result, SchoolYear
@@ -391,7 +391,9 @@ def plan_results(*, school, user, headers, rows):
                 _("was %(level)s%(score)s")
                 % {
                     "level": current.get_level_display(),
-                    "score": f" ({current.score.normalize()})" if current.score is not None else "",
+                    "score": f" ({plain_number(current.score)})"
+                    if current.score is not None
+                    else "",
                 }
             )
     return plan
@@ -432,7 +434,7 @@ def _score_and_level(row, raw, instrument):
         if score < 0 or score > instrument.max_score:
             row.fail(
                 _("The score %(score)s lies outside 0 to %(max)s.")
-                % {"score": score.normalize(), "max": instrument.max_score.normalize()}
+                % {"score": plain_number(score), "max": plain_number(instrument.max_score)}
             )
             return None, None
         cuts = [(cut.level, cut.min_score) for cut in instrument.cut_scores.all()]

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from taalpad.cefr import Level
+from taalpad.cefr import Level, plain_number
 
 from .models import CutScore, Enrolment, Group, Instrument, Membership, Result
 
@@ -100,7 +100,7 @@ def result_build(*, by, pupil, instrument, assessed_on, score=None, level=None, 
             raise ValidationError(
                 {
                     "score": _("The score must lie between 0 and %(max)s.")
-                    % {"max": instrument.max_score.normalize()}
+                    % {"max": plain_number(instrument.max_score)}
                 }
             )
         if cut_scores is None:
@@ -122,7 +122,13 @@ def result_build(*, by, pupil, instrument, assessed_on, score=None, level=None, 
         level=level,
         entered_by=by,
     )
-    result.full_clean(exclude=["pupil", "instrument", "entered_by"])
+    # Constraints are checked in Python above and by the database; validating them here would
+    # cost queries per row.
+    result.full_clean(
+        exclude=["pupil", "instrument", "entered_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     return result
 
 
@@ -149,7 +155,7 @@ class StaleResult(ValidationError):
             )
             % {
                 "level": current.get_level_display(),
-                "score": f", {current.score.normalize()}" if current.score is not None else "",
+                "score": f", {plain_number(current.score)}" if current.score is not None else "",
                 "who": current.entered_by or "?",
             },
             code="stale",

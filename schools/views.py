@@ -19,7 +19,7 @@ from taalpad.access import (
     results_visible_to,
     schools_managed_by,
 )
-from taalpad.cefr import Level, Skill
+from taalpad.cefr import Level, Skill, plain_number
 from taalpad.decorators import role_required
 from taalpad.progress import default_target, meets_target
 
@@ -159,7 +159,7 @@ def result_edit(request, result_id):
     result = _changeable_result(request, result_id)
     initial = {
         "assessed_on": result.assessed_on,
-        "score": result.score.normalize() if result.score is not None else "",
+        "score": plain_number(result.score) if result.score is not None else "",
         "level": result.level,
         "version": result.version,
     }

@@ -79,3 +79,10 @@ TRACKS_BY_SECTOR = {
     ],
     Sector.VOCATIONAL: [Track.MBO],
 }
+
+
+def plain_number(value):
+    """A score as people write it: 100, 13.5 (never 1E+2 or 13.50)."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")

@@ -224,7 +224,8 @@ MFA_TOTP_ISSUER = "TaalPad"
 # Coordinators, municipality staff and administrators must use two-factor login;
 # on by default whenever DEBUG is off.
 TAALPAD_REQUIRE_2FA = env_bool("TAALPAD_REQUIRE_2FA", not DEBUG)
-USERSESSIONS_TRACK_ACTIVITY = True
+# Recording "last seen" would write to the database on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Staff sessions end after 30 idle minutes and at most 12 hours after logging in.
 TAALPAD_STAFF_IDLE_SECONDS = 30 * 60

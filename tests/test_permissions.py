@@ -87,15 +87,27 @@ MATRIX = {
     "results_import": (
         "get",
         lambda o: {"school_id": o["school_a"].pk},
-        expect(403, teacher_a1=200, teacher_a_other=200, coordinator_a=200, teacher_b=404,
-               coordinator_b=404),
+        expect(
+            403,
+            teacher_a1=200,
+            teacher_a_other=200,
+            coordinator_a=200,
+            teacher_b=404,
+            coordinator_b=404,
+        ),
     ),
     "pupils_import": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
     "import_confirm": (
         "post",
         lambda o: {"batch_id": o["batch_a"].pk},
-        expect(403, coordinator_a=302, teacher_a1=404, teacher_a_other=404, teacher_b=404,
-               coordinator_b=404),
+        expect(
+            403,
+            coordinator_a=302,
+            teacher_a1=404,
+            teacher_a_other=404,
+            teacher_b=404,
+            coordinator_b=404,
+        ),
     ),
     "import_template": ("get", lambda o: {"kind": "results"}, only(*STAFF)),
     "expected_levels": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
@@ -148,11 +160,17 @@ def world(
         site_url="http://testserver/",
     )
     result = result_record(
-        by=teacher_a1, pupil=pupil_a1, instrument=rated_speaking,
-        assessed_on=group_a1.school_year.starts_on, level="a2",
+        by=teacher_a1,
+        pupil=pupil_a1,
+        instrument=rated_speaking,
+        assessed_on=group_a1.school_year.starts_on,
+        level="a2",
     )
     batch = ImportBatch.objects.create(
-        school=school_a, kind="results", created_by=coordinator_a, filename="empty.csv",
+        school=school_a,
+        kind="results",
+        created_by=coordinator_a,
+        filename="empty.csv",
         content=b"leerlingnummer;toets;datum;niveau\r\n",
     )
     return {

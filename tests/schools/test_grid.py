@@ -1,0 +1,188 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from schools.models import Result
+from schools.services import instrument_create, result_record
+from taalpad.cefr import Level, Skill
+from tests.conftest import enrol, make_pupil
+
+
+@pytest.fixture
+def goethe_reading(db):
+    return instrument_create(
+        name="Goethe-Zertifikat B1 Lesen",
+        skill=Skill.READING,
+        kind="scored",
+        max_score=100,
+        cut_scores=[(Level.B1, 60)],
+    )
+
+
+@pytest.fixture
+def day(school_year):
+    return school_year.starts_on + datetime.timedelta(days=70)
+
+
+def grid_url(group, instrument, day):
+    return f"{reverse('group_grid', args=[group.pk])}?instrument={instrument.pk}&date={day}"
+
+
+def class_of(size, school, group):
+    pupils = []
+    for number in range(size):
+        pupil = make_pupil(school, f"G{number:03d}", f"Pupil{number}", "Jansen")
+        enrol(pupil, group)
+        pupils.append(pupil)
+    return pupils
+
+
+def test_a_teacher_saves_a_class_in_one_go(
+    client, teacher_a1, school_a, group_a1, goethe_reading, day
+):
+    pupils = class_of(3, school_a, group_a1)
+    client.force_login(teacher_a1)
+    page = client.get(grid_url(group_a1, goethe_reading, day))
+    assert page.status_code == 200
+    assert all(p.sort_name in page.content.decode() for p in pupils)
+    response = client.post(
+        grid_url(group_a1, goethe_reading, day),
+        {
+            f"value-{pupils[0].pk}": "60",
+            f"value-{pupils[1].pk}": "59,5",
+            f"value-{pupils[2].pk}": "",
+        },
+    )
+    assert response.status_code == 302
+    results = {r.pupil_id: r for r in Result.objects.all()}
+    assert set(results) == {pupils[0].pk, pupils[1].pk}
+    assert (results[pupils[0].pk].level, results[pupils[1].pk].level) == (Level.B1, Level.A2)
+    assert results[pupils[1].pk].score == Decimal("59.5")
+    assert results[pupils[0].pk].entered_by == teacher_a1
+    assert results[pupils[0].pk].history.get().history_user == teacher_a1
+
+
+def test_one_bad_row_writes_nothing_and_keeps_every_value(
+    client, teacher_a1, school_a, group_a1, goethe_reading, day
+):
+    pupils = class_of(3, school_a, group_a1)
+    client.force_login(teacher_a1)
+    response = client.post(
+        grid_url(group_a1, goethe_reading, day),
+        {
+            f"value-{pupils[0].pk}": "71",
+            f"value-{pupils[1].pk}": "101",
+            f"value-{pupils[2].pk}": "zestig",
+        },
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert not Result.objects.exists()
+    assert 'value="71"' in content and 'value="101"' in content and 'value="zestig"' in content
+    assert f'id="error-{pupils[1].pk}"' in content and "between 0 and 100" in content
+    assert f'id="error-{pupils[2].pk}"' in content and "is not a number" in content
+    assert f'id="error-{pupils[0].pk}"' not in content
+
+
+def test_reopening_the_grid_edits_instead_of_duplicating(
+    client, teacher_a1, school_a, group_a1, goethe_reading, day
+):
+    (pupil,) = class_of(1, school_a, group_a1)
+    client.force_login(teacher_a1)
+    url = grid_url(group_a1, goethe_reading, day)
+    client.post(url, {f"value-{pupil.pk}": "40"})
+    page = client.get(url).content.decode()
+    result = Result.objects.get()
+    assert 'value="40"' in page and f'name="version-{pupil.pk}" value="1"' in page
+    client.post(
+        url, {f"value-{pupil.pk}": "80", f"original-{pupil.pk}": "40", f"version-{pupil.pk}": "1"}
+    )
+    result.refresh_from_db()
+    assert Result.objects.count() == 1
+    assert (result.score, result.level, result.version) == (Decimal(80), Level.B1, 2)
+    assert [h.history_type for h in result.history.order_by("history_date")] == ["+", "~"]
+
+
+def test_an_untouched_row_does_not_overwrite_a_colleagues_change(
+    client, teacher_a1, coordinator_a, school_a, group_a1, goethe_reading, day
+):
+    (pupil,) = class_of(1, school_a, group_a1)
+    result = result_record(
+        by=teacher_a1, pupil=pupil, instrument=goethe_reading, assessed_on=day, score=40
+    )
+    # The colleague corrects it after the teacher opened the grid showing 40 (version 1).
+    from schools.services import result_update
+
+    result_update(by=coordinator_a, result=result, version=1, assessed_on=day, score=65)
+    client.force_login(teacher_a1)
+    client.post(
+        grid_url(group_a1, goethe_reading, day),
+        {f"value-{pupil.pk}": "40", f"original-{pupil.pk}": "40", f"version-{pupil.pk}": "1"},
+    )
+    result.refresh_from_db()
+    assert result.score == Decimal(65)
+
+
+def test_a_changed_row_over_a_colleagues_change_is_refused(
+    client, teacher_a1, coordinator_a, school_a, group_a1, goethe_reading, day
+):
+    (pupil,) = class_of(1, school_a, group_a1)
+    result = result_record(
+        by=teacher_a1, pupil=pupil, instrument=goethe_reading, assessed_on=day, score=40
+    )
+    from schools.services import result_update
+
+    result_update(by=coordinator_a, result=result, version=1, assessed_on=day, score=65)
+    client.force_login(teacher_a1)
+    response = client.post(
+        grid_url(group_a1, goethe_reading, day),
+        {f"value-{pupil.pk}": "45", f"original-{pupil.pk}": "40", f"version-{pupil.pk}": "1"},
+    )
+    assert "Someone else changed this result" in response.content.decode()
+    assert "B1, 65" in response.content.decode()
+    result.refresh_from_db()
+    assert result.score == Decimal(65)
+
+
+def test_a_rated_grid_takes_levels(client, teacher_a1, school_a, group_a1, rated_speaking, day):
+    pupils = class_of(2, school_a, group_a1)
+    client.force_login(teacher_a1)
+    client.post(
+        grid_url(group_a1, rated_speaking, day),
+        {f"value-{pupils[0].pk}": str(Level.A2), f"value-{pupils[1].pk}": str(Level.B1)},
+    )
+    assert sorted(Result.objects.values_list("level", flat=True)) == [Level.A2, Level.B1]
+
+
+def test_the_grid_refuses_a_date_outside_the_school_year(
+    client, teacher_a1, group_a1, goethe_reading
+):
+    client.force_login(teacher_a1)
+    outside = group_a1.school_year.starts_on - datetime.timedelta(days=1)
+    response = client.get(grid_url(group_a1, goethe_reading, outside))
+    assert "Choose a date in the school year" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 30])
+def test_the_grid_save_takes_a_fixed_number_of_queries(
+    size, client, teacher_a1, school_a, group_a1, goethe_reading, day, django_assert_num_queries
+):
+    pupils = class_of(size, school_a, group_a1)
+    existing = pupils[0]
+    result_record(
+        by=teacher_a1, pupil=existing, instrument=goethe_reading, assessed_on=day, score=10
+    )
+    client.force_login(teacher_a1)
+    data = {f"value-{p.pk}": str(50 + n % 40) for n, p in enumerate(pupils)}
+    data.update({f"original-{existing.pk}": "10", f"version-{existing.pk}": "1"})
+    url = grid_url(group_a1, goethe_reading, day)
+    client.get(url)  # the first request after logging in records the session
+    # session, user, memberships, municipality role, pupil role, group, instruments,
+    # pupils in the group, saved results; savepoint; cut scores, locked results, insert results,
+    # insert history, update results, insert history; release savepoint.
+    with django_assert_num_queries(17):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert Result.objects.count() == size
