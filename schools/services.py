@@ -163,7 +163,7 @@ class StaleResult(ValidationError):
 
 
 def _lock_current(result, version):
-    current = Result.objects.select_for_update().select_related("entered_by").get(pk=result.pk)
+    current = Result.objects.select_for_update(of=("self",)).select_related("entered_by").get(pk=result.pk)
     if current.version != int(version):
         raise StaleResult(current)
     return current
@@ -239,7 +239,7 @@ def pupil_enrol(*, pupil, group, starts_on):
         raise ValidationError(
             {"starts_on": _("Choose a date in the school year %(year)s.") % {"year": year.name}}
         )
-    running = Enrolment.objects.select_for_update().filter(
+    running = Enrolment.objects.select_for_update(of=("self",)).filter(
         pupil=pupil, starts_on__lte=starts_on, ends_on__gte=starts_on
     )
     for enrolment in running:
@@ -343,7 +343,7 @@ def results_save_grid(*, by, instrument, assessed_on, entries):
     pupil_ids = [pupil.pk for pupil, _value, _version in entries]
     existing = {}
     locked = (
-        Result.objects.select_for_update()
+        Result.objects.select_for_update(of=("self",))
         .filter(instrument=instrument, assessed_on=assessed_on, pupil_id__in=pupil_ids)
         .select_related("entered_by")
         .order_by("pupil_id", "entered_at", "pk")
