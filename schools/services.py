@@ -163,7 +163,11 @@ class StaleResult(ValidationError):
 
 
 def _lock_current(result, version):
-    current = Result.objects.select_for_update(of=("self",)).select_related("entered_by").get(pk=result.pk)
+    current = (
+        Result.objects.select_for_update(of=("self",))
+        .select_related("entered_by")
+        .get(pk=result.pk)
+    )
     if current.version != int(version):
         raise StaleResult(current)
     return current

@@ -14,8 +14,13 @@ from tests.conftest import enrol, make_pupil
 
 @pytest.fixture
 def result(pupil_a1, dsd_listening, teacher_a1):
-    return result_record(by=teacher_a1, pupil=pupil_a1, instrument=dsd_listening,
-                         assessed_on=datetime.date.today() - datetime.timedelta(days=3), score=9)
+    return result_record(
+        by=teacher_a1,
+        pupil=pupil_a1,
+        instrument=dsd_listening,
+        assessed_on=datetime.date.today() - datetime.timedelta(days=3),
+        score=9,
+    )
 
 
 def test_the_pupil_page_lists_every_result_with_who_entered_it(client, teacher_a1, result):
@@ -37,15 +42,17 @@ def test_a_correction_is_saved_with_its_history(client, teacher_a1, coordinator_
     assert "changed" in history and "entered" in history
     records = list(result.history.order_by("history_date"))
     assert [(r.history_type, r.history_user, r.level) for r in records] == [
-        ("+", teacher_a1, Level.A2), ("~", coordinator_a, Level.B1)
+        ("+", teacher_a1, Level.A2),
+        ("~", coordinator_a, Level.B1),
     ]
 
 
 def test_a_stale_correction_is_refused_and_shows_the_newer_value(
     client, teacher_a1, coordinator_a, result
 ):
-    result_update(by=coordinator_a, result=result, version=1, assessed_on=result.assessed_on,
-                  score=20)
+    result_update(
+        by=coordinator_a, result=result, version=1, assessed_on=result.assessed_on, score=20
+    )
     client.force_login(teacher_a1)
     response = client.post(
         reverse("result_edit", args=[result.pk]),
@@ -82,23 +89,31 @@ def test_a_pupil_cannot_change_their_own_result(client, pupil_a1, result):
 def test_two_simultaneous_corrections_let_exactly_one_win(
     pupil_a1, dsd_listening, teacher_a1, coordinator_a
 ):
-    result = result_record(by=teacher_a1, pupil=pupil_a1, instrument=dsd_listening,
-                           assessed_on=datetime.date(2026, 10, 1), score=9)
+    result = result_record(
+        by=teacher_a1,
+        pupil=pupil_a1,
+        instrument=dsd_listening,
+        assessed_on=datetime.date(2026, 10, 1),
+        score=9,
+    )
     outcomes, start = [], threading.Barrier(2)
 
     def correct(user, score):
         start.wait()
         try:
-            result_update(by=user, result=result, version=1, assessed_on=result.assessed_on,
-                          score=score)
+            result_update(
+                by=user, result=result, version=1, assessed_on=result.assessed_on, score=score
+            )
             outcomes.append("saved")
         except StaleResult:
             outcomes.append("stale")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=correct, args=(u, s))
-               for u, s in ((teacher_a1, 12), (coordinator_a, 20))]
+    threads = [
+        threading.Thread(target=correct, args=(u, s))
+        for u, s in ((teacher_a1, 12), (coordinator_a, 20))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -112,8 +127,9 @@ def test_the_group_page_shows_levels_expectations_target_and_coverage(
     client, teacher_a1, group_a1, pupil_a1, dsd_listening, rated_speaking
 ):
     day = datetime.date.today()
-    result_record(by=teacher_a1, pupil=pupil_a1, instrument=dsd_listening, assessed_on=day,
-                  score=20)
+    result_record(
+        by=teacher_a1, pupil=pupil_a1, instrument=dsd_listening, assessed_on=day, score=20
+    )
     client.force_login(teacher_a1)
     content = client.get(reverse("group_detail", args=[group_a1.pk])).content.decode()
     assert 'class="level level-3">B1<' in content
@@ -126,10 +142,16 @@ def test_the_group_page_flags_jumps_future_dates_and_missing_skills(
 ):
     year = group_a1.school_year
     for day, level in ((year.starts_on, "a1"), (year.starts_on + datetime.timedelta(30), "b2")):
-        result_record(by=teacher_a1, pupil=pupil_a1, instrument=rated_speaking, assessed_on=day,
-                      level=level)
-    result_record(by=teacher_a1, pupil=pupil_a1, instrument=rated_speaking,
-                  assessed_on=datetime.date.today() + datetime.timedelta(days=5), level="b2")
+        result_record(
+            by=teacher_a1, pupil=pupil_a1, instrument=rated_speaking, assessed_on=day, level=level
+        )
+    result_record(
+        by=teacher_a1,
+        pupil=pupil_a1,
+        instrument=rated_speaking,
+        assessed_on=datetime.date.today() + datetime.timedelta(days=5),
+        level="b2",
+    )
     client.force_login(teacher_a1)
     content = client.get(reverse("group_detail", args=[group_a1.pk])).content.decode()
     assert "jump of more than two levels" in content
@@ -144,8 +166,13 @@ def test_the_group_page_takes_a_fixed_number_of_queries(
     for number in range(size):
         pupil = make_pupil(school_a, f"Q{number}", "Pupil", f"N{number}")
         enrol(pupil, group_a1)
-        result_record(by=teacher_a1, pupil=pupil, instrument=rated_speaking,
-                      assessed_on=group_a1.school_year.starts_on, level="a2")
+        result_record(
+            by=teacher_a1,
+            pupil=pupil,
+            instrument=rated_speaking,
+            assessed_on=group_a1.school_year.starts_on,
+            level="a2",
+        )
     client.force_login(teacher_a1)
     url = reverse("group_detail", args=[group_a1.pk])
     client.get(url)
@@ -167,8 +194,12 @@ def test_a_coordinator_adjusts_expected_levels_for_their_school(client, coordina
     data["havo:writing:level"], data["havo:writing:upper"] = Level.B1, ""
     client.post(reverse("expected_levels", args=[school_a.pk]), data)
     own = ExpectedLevel.objects.get(school=school_a)
-    assert (own.track, own.skill, own.level, own.upper_level) == ("havo", Skill.WRITING,
-                                                                  Level.B1, None)
+    assert (own.track, own.skill, own.level, own.upper_level) == (
+        "havo",
+        Skill.WRITING,
+        Level.B1,
+        None,
+    )
     # Choosing the city's level again removes the school's own row.
     data["havo:writing:level"], data["havo:writing:upper"] = Level.A2, Level.B1
     client.post(reverse("expected_levels", args=[school_a.pk]), data)
