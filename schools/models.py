@@ -614,3 +614,39 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class SelfAssessment(models.Model):
+    """A pupil's own rating of one skill against can-do statements.
+
+    Shown beside the teacher's level and to the pupil's teachers; never counted in any figure.
+    """
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="self_assessments", verbose_name=_("pupil")
+    )
+    skill = models.CharField(_("skill"), max_length=20, choices=Skill.choices)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    statements = models.JSONField(_("statements ticked"), default=list, blank=True)
+    assessed_on = models.DateField(_("date"), default=datetime.date.today)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["-assessed_on", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(skill__in=Skill.values),
+                name="selfassessment_skill_valid",
+                violation_error_message=_("Unknown skill."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=Level.BELOW_A1, level__lte=Level.C2),
+                name="selfassessment_level_valid",
+                violation_error_message=_("Unknown level."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} – {self.get_skill_display()} {self.get_level_display()}"

@@ -509,3 +509,24 @@ def expected_levels_save(*, school, chosen):
         row.level, row.upper_level, row.confirmed = level, upper, True
         row.full_clean()
         row.save()
+
+
+@transaction.atomic
+def self_assessment_record(*, pupil, skill, ticked, on=None):
+    """Save a pupil's own rating of a skill; the level follows from the statements ticked."""
+    from taalpad.cando import self_assessed_level, statement_codes
+
+    from .models import SelfAssessment
+
+    known = {code for code, _level, _text in statement_codes(skill)}
+    ticked = sorted(set(ticked) & known)
+    assessment = SelfAssessment(
+        pupil=pupil,
+        skill=skill,
+        level=self_assessed_level(skill, ticked),
+        statements=ticked,
+        assessed_on=on or datetime.date.today(),
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment

@@ -14,7 +14,6 @@ from taalpad.access import (
     current_school_year,
     groups_taught_by,
     groups_visible_to,
-    pupil_of,
     pupils_visible_to,
     results_visible_to,
     schools_managed_by,
@@ -28,6 +27,7 @@ from .forms import ResultForm
 from .selectors import (
     current_levels,
     expected_levels,
+    latest_self_assessments,
     pupil_current_results,
     pupil_results,
     pupils_enrolled,
@@ -128,6 +128,7 @@ def pupil_detail(request, pupil_id):
         "pupil": pupil,
         "rows": [(label, current.get(skill)) for skill, label in Skill.choices],
         "results": pupil_results(pupil=pupil),
+        "self_assessments": latest_self_assessments(pupil=pupil).values(),
         "enrolments": enrolments,
         "can_manage": can_manage_school(request.user, pupil.school),
         "has_account": pupil.user_id is not None and pupil.user.has_usable_password(),
@@ -216,13 +217,3 @@ def result_history(request, result_id):
         before = record
     context = {"title": _("History of a result"), "result": result, "changes": changes[::-1]}
     return render(request, "schools/result_history.html", context)
-
-
-@require_GET
-@role_required(Role.PUPIL)
-def pupil_start(request):
-    pupil = pupil_of(request.user)
-    current = pupil_current_results(pupil=pupil, on=datetime.date.today())
-    rows = [(label, current.get(skill)) for skill, label in Skill.choices]
-    context = {"title": _("My German"), "pupil": pupil, "rows": rows, "levels": Level}
-    return render(request, "schools/pupil_start.html", context)

@@ -111,6 +111,26 @@ MATRIX = {
     ),
     "import_template": ("get", lambda o: {"kind": "results"}, only(*STAFF)),
     "expected_levels": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
+    "self_assessment": ("get", lambda o: {"skill": "listening"}, only("pupil_a1", "pupil_a2")),
+    "pupil_growth_svg": (
+        "get",
+        lambda o: {"pupil_id": o["pupil_a1"].pk},
+        expect(
+            403,
+            pupil_a1=200,
+            pupil_a2=404,
+            teacher_a1=200,
+            coordinator_a=200,
+            teacher_a_other=404,
+            teacher_b=404,
+            coordinator_b=404,
+        ),
+    ),
+    "pupil_data_download": (
+        "get",
+        lambda o: {"pupil_id": o["pupil_a1"].pk, "fmt": "json"},
+        expect(403, pupil_a1=200, pupil_a2=404, coordinator_a=200, coordinator_b=404),
+    ),
     "invitation_resend": (
         "post",
         lambda o: {"invitation_id": o["invitation_a"].pk},

@@ -1,0 +1,190 @@
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from exchanges.models import ExchangeActivity, Partner
+from schools.models import SelfAssessment
+from schools.selectors import current_levels, pupil_current_results
+from schools.services import result_record, self_assessment_record
+from taalpad.cefr import Level, Skill
+
+
+@pytest.fixture
+def history(pupil_a1, pupil_a2, teacher_a1, teacher_a_other, dsd_listening, rated_speaking):
+    start = pupil_a1.enrolments.get().starts_on
+    for offset, score in ((10, 6), (40, 9), (80, 15)):
+        result_record(
+            by=teacher_a1,
+            pupil=pupil_a1,
+            instrument=dsd_listening,
+            assessed_on=start + datetime.timedelta(days=offset),
+            score=score,
+        )
+    result_record(
+        by=teacher_a1,
+        pupil=pupil_a1,
+        instrument=rated_speaking,
+        assessed_on=start + datetime.timedelta(days=20),
+        level="a2",
+    )
+    result_record(
+        by=teacher_a_other,
+        pupil=pupil_a2,
+        instrument=rated_speaking,
+        assessed_on=start + datetime.timedelta(days=20),
+        level="c1",
+    )
+    partner = Partner.objects.create(name="Realschule Gronau", kind="school", city="Gronau")
+    activity = ExchangeActivity.objects.create(
+        school=pupil_a1.school,
+        kind="visit",
+        title="Bezoek Gronau",
+        starts_on=start + datetime.timedelta(days=30),
+        ends_on=start + datetime.timedelta(days=30),
+    )
+    activity.partners.add(partner)
+    activity.participants.add(pupil_a1)
+    other = ExchangeActivity.objects.create(
+        school=pupil_a1.school,
+        kind="project",
+        title="Project zonder Anna",
+        starts_on=start,
+        ends_on=start,
+    )
+    other.participants.add(pupil_a2)
+    return pupil_a1
+
+
+def test_the_page_shows_the_pupils_own_levels_as_the_selector_does(client, history, pupil_a2):
+    client.force_login(history.user)
+    content = client.get(reverse("pupil_start")).content.decode()
+    current = pupil_current_results(pupil=history, on=datetime.date.today())
+    assert current[Skill.LISTENING].level == Level.B1
+    assert 'class="level level-3">B1<' in content  # listening
+    assert 'class="level level-2">A2<' in content  # spoken interaction
+    assert "level-5" not in content  # pupil A2's C1 is nowhere
+    assert "Bezoek Gronau" in content and "Realschule Gronau, Gronau" in content
+    assert "Project zonder Anna" not in content
+    assert pupil_a2.family_name not in content
+    assert "Next step, B2:" in content
+
+
+def test_the_chart_is_an_svg_of_the_pupils_own_results(client, history, pupil_a2):
+    client.force_login(history.user)
+    response = client.get(reverse("pupil_growth_svg", args=[history.pk]))
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<?xml") and b"<svg" in response.content
+    assert client.get(reverse("pupil_growth_svg", args=[pupil_a2.pk])).status_code == 404
+    assert client.get(reverse("pupil_data_download", args=[pupil_a2.pk, "json"])).status_code == 404
+
+
+def test_a_self_assessment_is_saved_and_shown_to_the_teacher_but_never_counted(
+    client, history, teacher_a1
+):
+    client.force_login(history.user)
+    ticked = [
+        "a1-1",
+        "a1-2",
+        "a1-3",
+        "a2-1",
+        "a2-2",
+        "a2-3",
+        "b1-1",
+        "b1-2",
+        "b1-3",
+        "b2-1",
+        "b2-2",
+        "c1-1",
+    ]
+    response = client.post(reverse("self_assessment", args=["writing"]), {"statement": ticked})
+    assert response.url == reverse("pupil_start")
+    assessment = SelfAssessment.objects.get()
+    assert (assessment.skill, assessment.level) == (Skill.WRITING, Level.C1)
+    assert "Your own rating" in client.get(reverse("pupil_start")).content.decode()
+    client.force_login(teacher_a1)
+    page = client.get(reverse("pupil_detail", args=[history.pk])).content.decode()
+    assert "The pupil's own rating" in page and "Writing: <strong>C1</strong>" in page
+    # The teacher's figures do not change: no writing result exists.
+    levels = current_levels(pupils=[history.pk], on=datetime.date.today())
+    assert Skill.WRITING not in levels[history.pk]
+
+
+def test_the_level_needs_most_statements_at_every_step(history):
+    assert (
+        self_assessment_record(
+            pupil=history, skill="reading", ticked=["a1-1", "a1-2", "b1-1"]
+        ).level
+        == Level.A1
+    )
+    assert (
+        self_assessment_record(
+            pupil=history, skill="reading", ticked=["a2-1", "a2-2", "a2-3"]
+        ).level
+        == Level.BELOW_A1
+    )
+    assert self_assessment_record(
+        pupil=history, skill="reading", ticked=["made-up", "a1-1"]
+    ).statements == ["a1-1"]
+
+
+def test_the_download_holds_everything_about_the_pupil_and_nothing_else(client, history, pupil_a2):
+    self_assessment_record(pupil=history, skill="reading", ticked=["a1-1", "a1-2"])
+    client.force_login(history.user)
+    data = json.loads(client.get(reverse("pupil_data_download", args=[history.pk, "json"])).content)
+    assert data["pupil"]["pupil_number"] == "1001"
+    assert len(data["results"]) == 4 and {r["level"] for r in data["results"]} == {"a1", "a2", "b1"}
+    assert [e["group"] for e in data["enrolments"]] == ["H3A"]
+    assert [x["title"] for x in data["exchanges"]] == ["Bezoek Gronau"]
+    assert [s["skill"] for s in data["self_assessments"]] == ["reading"]
+    text = json.dumps(data)
+    assert "c1" not in {r["level"] for r in data["results"]}
+    assert pupil_a2.family_name not in text and "Project zonder Anna" not in text
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(reverse("pupil_data_download", args=[history.pk, "zip"])).content)
+    )
+    assert set(archive.namelist()) == {
+        "pupil.csv",
+        "account.csv",
+        "enrolments.csv",
+        "results.csv",
+        "exchanges.csv",
+        "self_assessments.csv",
+    }
+    assert "DSD I Hörverstehen" in archive.read("results.csv").decode("utf-8-sig")
+
+
+def test_a_teacher_cannot_download_a_pupils_data(client, history, teacher_a1):
+    client.force_login(teacher_a1)
+    response = client.get(reverse("pupil_data_download", args=[history.pk, "json"]))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_page_takes_a_fixed_number_of_queries(
+    extra, client, history, teacher_a1, dsd_listening, django_assert_num_queries
+):
+    start = history.enrolments.get().starts_on
+    for day in range(extra):
+        result_record(
+            by=teacher_a1,
+            pupil=history,
+            instrument=dsd_listening,
+            assessed_on=start + datetime.timedelta(days=day),
+            score=day % 25,
+        )
+    client.force_login(history.user)
+    client.get(reverse("pupil_start"))
+    # session, user, memberships, municipality role, pupil; current results, history, target (2),
+    # enrolment, expected levels, self-assessments, exchanges, their partners
+    with django_assert_num_queries(14):
+        assert client.get(reverse("pupil_start")).status_code == 200
+
+
+def test_the_page_fits_a_phone(client, history):
+    client.force_login(history.user)
+    content = client.get(reverse("pupil_start")).content.decode()
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in content
