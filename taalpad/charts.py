@@ -4,6 +4,7 @@ matplotlib's object API (Figure, no pyplot) keeps rendering free of global state
 can render side by side. Every chart has its numbers as a table on the page as well.
 """
 
+import datetime
 import hashlib
 import io
 
@@ -78,7 +79,11 @@ def growth_chart(points):
     axes.set_ylim(-0.4, 6.4)
     axes.grid(axis="y", color="#d5dae1", linewidth=0.8)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.xaxis.set_major_locator(AutoDateLocator(maxticks=5))
+    if points:
+        first, last = min(day for _s, day, _l in points), max(day for _s, day, _l in points)
+        margin = datetime.timedelta(days=max(20, (last - first).days // 20))
+        axes.set_xlim(first - margin, last + margin)
+    axes.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=5))
     axes.xaxis.set_major_formatter(DateFormatter("%m-%Y"))
     axes.tick_params(axis="x", labelsize=10)
     if points:
