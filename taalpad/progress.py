@@ -1,11 +1,27 @@
 """The progress layer: the only code that computes figures toward a target.
 
-Pages, the API, exports, charts and the report all take their numbers from here.
+Pages, the API, exports, charts and the annual report all take their numbers from here, so
+they cannot disagree. Everything under "How the numbers are computed" in DESIGN.md lives here:
+
+- population on D: pupils with an enrolment active on D in a group whose school, track and
+  year level match the target; a pupil counts for the school of that enrolment;
+- current level in a skill on D: the latest result on or before D (same date: entered last);
+- assessed: a result in every required skill; met: at or above the threshold in all of them.
+
+One SQL query computes, for any number of dates, the counts per group; Python then only adds
+up those group cells (never pupils) into schools, tracks, year levels and the city. Small-cell
+suppression for the municipality happens here too, before any figure leaves this module.
 """
 
 import datetime
+import math
+from dataclasses import dataclass, field, replace
 
-from schools.models import Target
+from django.conf import settings
+from django.db import connection
+
+from schools.models import School, SchoolYear, Target
+from taalpad.cefr import Level, Skill
 
 
 def default_target(on=None):
@@ -20,3 +36,467 @@ def meets_target(levels, target):
     """Whether a pupil's current levels ({skill: level}) reach the target in every required
     skill. A skill without a result does not."""
     return all(levels.get(skill, -1) >= target.threshold for skill in target.required_skills)
+
+
+# Figures -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Counts and shares for one set of pupils: a school, a track, the city…
+
+    When `suppressed`, every figure is None: it rests on too few pupils for the viewer.
+    """
+
+    population: int | None = 0
+    assessed: int | None = 0
+    met: int | None = 0
+    by_skill: dict | None = field(default_factory=dict)
+    suppressed: bool = False
+
+    def add(self, other):
+        self.population += other.population
+        self.assessed += other.assessed
+        self.met += other.met
+        for skill, counts in other.by_skill.items():
+            mine = self.by_skill.setdefault(skill, {"assessed": 0, "at_or_above": 0})
+            mine["assessed"] += counts["assessed"]
+            mine["at_or_above"] += counts["at_or_above"]
+
+    @property
+    def share(self):
+        return _ratio(self.met, self.population)
+
+    @property
+    def share_assessed(self):
+        return _ratio(self.met, self.assessed)
+
+    @property
+    def coverage(self):
+        return _ratio(self.assessed, self.population)
+
+    def skill_share(self, skill):
+        counts = (self.by_skill or {}).get(skill)
+        return None if counts is None else _ratio(counts["at_or_above"], self.population)
+
+    def withheld(self):
+        return Figures(population=None, assessed=None, met=None, by_skill=None, suppressed=True)
+
+    def as_dict(self):
+        return {
+            "population": self.population,
+            "assessed": self.assessed,
+            "met": self.met,
+            "share": _round(self.share),
+            "share_assessed": _round(self.share_assessed),
+            "coverage": _round(self.coverage),
+            "by_skill": None if self.by_skill is None else {
+                skill: dict(counts) for skill, counts in sorted(self.by_skill.items())
+            },
+            "suppressed": self.suppressed,
+        }
+
+
+def _ratio(part, whole):
+    if part is None or not whole:
+        return None
+    return part / whole
+
+
+def _round(value):
+    return None if value is None else round(value, 4)
+
+
+@dataclass
+class Row:
+    """One line of a table: a school, a group, a track or a year level, with its figures."""
+
+    key: object
+    label: str
+    figures: Figures
+
+
+@dataclass
+class Progress:
+    target: Target
+    date: datetime.date
+    city: Figures
+    schools: list  # [Row] with key = School
+    by_track: list  # [Row] with key = track code
+    by_year_level: list  # [Row] with key = year level
+    groups: list  # [Row] with key = group id (only for unsuppressed views)
+    suppressed: bool = False
+
+    @property
+    def weakest_skill(self):
+        """The required skill in which the fewest pupils are at or above the threshold."""
+        if self.city.suppressed or not self.city.population:
+            return None
+        return min(self.target.required_skills, key=lambda skill: self.city.skill_share(skill))
+
+    @property
+    def still_needed(self):
+        """How many more pupils must reach the threshold for the share the target asks."""
+        if self.city.suppressed or self.city.population is None:
+            return None
+        return max(0, math.ceil(float(self.target.share) * self.city.population) - self.city.met)
+
+
+# The query ------------------------------------------------------------------------------------
+
+
+def _date_param(vendor):
+    return "CAST(%s AS DATE)" if vendor == "postgresql" else "%s"
+
+
+def _cells(target, dates, *, school_ids=None):
+    """{date: {(school id, group id, track, year level): Figures}} in one query."""
+    skills = list(target.required_skills)
+    if not skills or not dates:
+        return {day: {} for day in dates}
+    date_sql = _date_param(connection.vendor)
+    values = ", ".join(f"({date_sql})" for _ in dates)
+    params = [day.isoformat() for day in dates]
+    filters, filter_params = [], []
+    for column, chosen in (("s.sector", target.sectors), ("g.track", target.tracks),
+                           ("g.year_level", target.year_levels)):
+        if chosen:
+            filters.append(f"{column} IN ({', '.join(['%s'] * len(chosen))})")
+            filter_params += list(chosen)
+    if school_ids is not None:
+        filters.append(f"g.school_id IN ({', '.join(['%s'] * len(school_ids)) or 'NULL'})")
+        filter_params += list(school_ids)
+    where = "".join(f" AND {condition}" for condition in filters)
+    skill_list = ", ".join(["%s"] * len(skills))
+    per_skill = ",\n".join(
+        f"MAX(CASE WHEN latest.skill = %s THEN 1 ELSE 0 END) AS a{i}, "
+        f"MAX(CASE WHEN latest.skill = %s AND latest.level >= %s THEN 1 ELSE 0 END) AS m{i}"
+        for i in range(len(skills))
+    )
+    per_skill_params = []
+    for skill in skills:
+        per_skill_params += [skill, skill, target.threshold]
+    sums = ", ".join(f"SUM(a{i}), SUM(m{i})" for i in range(len(skills)))
+    sql = f"""
+        WITH dates(d) AS (VALUES {values}),
+        pop AS (
+            SELECT dates.d AS d, e.pupil_id, g.school_id, g.id AS group_id, g.track, g.year_level
+            FROM dates
+            JOIN schools_enrolment e ON e.starts_on <= dates.d AND e.ends_on >= dates.d
+            JOIN schools_group g ON g.id = e.group_id
+            JOIN schools_school s ON s.id = g.school_id
+            WHERE 1 = 1{where}
+        ),
+        ranked AS (
+            SELECT pop.d, r.pupil_id, r.skill, r.level,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY pop.d, r.pupil_id, r.skill
+                       ORDER BY r.assessed_on DESC, r.entered_at DESC, r.id DESC
+                   ) AS rank
+            FROM pop
+            JOIN schools_result r ON r.pupil_id = pop.pupil_id AND r.assessed_on <= pop.d
+            WHERE r.skill IN ({skill_list})
+        ),
+        latest AS (SELECT d, pupil_id, skill, level FROM ranked WHERE rank = 1),
+        per_pupil AS (
+            SELECT pop.d, pop.pupil_id, pop.school_id, pop.group_id, pop.track, pop.year_level,
+                   COUNT(latest.skill) AS n_assessed,
+                   SUM(CASE WHEN latest.level >= %s THEN 1 ELSE 0 END) AS n_met,
+                   {per_skill}
+            FROM pop
+            LEFT JOIN latest ON latest.d = pop.d AND latest.pupil_id = pop.pupil_id
+            GROUP BY pop.d, pop.pupil_id, pop.school_id, pop.group_id, pop.track, pop.year_level
+        )
+        SELECT d, school_id, group_id, track, year_level, COUNT(*),
+               SUM(CASE WHEN n_assessed = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN n_met = %s THEN 1 ELSE 0 END),
+               {sums}
+        FROM per_pupil
+        GROUP BY d, school_id, group_id, track, year_level
+    """
+    all_params = (params + filter_params + skills + [target.threshold] + per_skill_params
+                  + [len(skills), len(skills)])
+    cells = {day: {} for day in dates}
+    by_text = {day.isoformat(): day for day in dates}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        for row in cursor.fetchall():
+            day = row[0] if isinstance(row[0], datetime.date) else by_text[str(row[0])[:10]]
+            by_skill = {
+                skill: {"assessed": int(row[8 + 2 * i]), "at_or_above": int(row[9 + 2 * i])}
+                for i, skill in enumerate(skills)
+            }
+            cells[day][row[1], row[2], row[3], row[4]] = Figures(
+                population=int(row[5]), assessed=int(row[6]), met=int(row[7]), by_skill=by_skill
+            )
+    return cells
+
+
+def _empty(target):
+    return Figures(by_skill={skill: {"assessed": 0, "at_or_above": 0}
+                             for skill in target.required_skills})
+
+
+def _rollup(target, cells, key_of):
+    totals = {}
+    for cell_key, figures in cells.items():
+        totals.setdefault(key_of(cell_key), _empty(target)).add(figures)
+    return totals
+
+
+# Suppression ---------------------------------------------------------------------------------
+
+
+def min_cell():
+    return settings.TAALPAD_MIN_CELL
+
+
+def suppress_rows(rows, *, total_shown=True):
+    """Withhold every row resting on fewer than the minimum number of pupils, and then enough
+    further rows that no withheld row can be worked out from the total shown beside them.
+
+    The rows withheld together must be at least two (else one is the total minus the others)
+    and must together hold at least the minimum (else their sum is a small figure of its own).
+    """
+    limit = min_cell()
+    withheld = {index for index, row in enumerate(rows) if row.figures.population < limit}
+    if total_shown and withheld:
+        candidates = sorted(
+            (index for index in range(len(rows)) if index not in withheld),
+            key=lambda index: (rows[index].figures.population, index),
+        )
+        while candidates and (
+            len(withheld) < 2
+            or sum(rows[index].figures.population for index in withheld) < limit
+        ):
+            withheld.add(candidates.pop(0))
+    return [
+        replace(row, figures=row.figures.withheld()) if index in withheld else row
+        for index, row in enumerate(rows)
+    ]
+
+
+def _suppress_figures(figures):
+    return figures.withheld() if figures.population < min_cell() else figures
+
+
+# Public functions ----------------------------------------------------------------------------
+
+
+def _rows(totals, labels, *, order=None):
+    keys = sorted(totals, key=order) if order else sorted(totals, key=lambda k: str(labels(k)))
+    return [Row(key=key, label=labels(key), figures=totals[key]) for key in keys]
+
+
+def _progress_from_cells(target, day, cells, *, suppress, schools_by_id):
+    city = _empty(target)
+    for figures in cells.values():
+        city.add(figures)
+    school_totals = _rollup(target, cells, lambda key: key[0])
+    for school_id in schools_by_id:
+        school_totals.setdefault(school_id, _empty(target))
+    schools = [
+        Row(key=schools_by_id[school_id], label=schools_by_id[school_id].name,
+            figures=school_totals[school_id])
+        for school_id in sorted(school_totals, key=lambda i: schools_by_id[i].name)
+        if school_id in schools_by_id
+    ]
+    by_track = _rows(_rollup(target, cells, lambda key: key[2]),
+                     lambda track: track, order=_track_order)
+    by_year = _rows(_rollup(target, cells, lambda key: key[3]), lambda year: year,
+                    order=lambda year: year)
+    groups = [] if suppress else _rows(_rollup(target, cells, lambda key: key[1]),
+                                       lambda group_id: group_id, order=lambda g: g)
+    if suppress:
+        city = _suppress_figures(city)
+        schools = suppress_rows(schools, total_shown=not city.suppressed)
+        by_track = suppress_rows(by_track, total_shown=not city.suppressed)
+        by_year = suppress_rows(by_year, total_shown=not city.suppressed)
+    return Progress(target=target, date=day, city=city, schools=schools, by_track=by_track,
+                    by_year_level=by_year, groups=groups, suppressed=suppress)
+
+
+def _track_order(track):
+    from taalpad.cefr import Track
+
+    return Track.values.index(track) if track in Track.values else 99
+
+
+def target_progress(*, target, on, suppress=True, schools=None):
+    """Progress of `target` on `on`: the city, each school, each track and year level.
+
+    `suppress` (the municipality's view) withholds small cells; `schools` limits the figures
+    to those schools (a coordinator's view), in which case group rows are given too.
+    A target whose deadline has passed is read on its deadline.
+    """
+    day = min(on, target.deadline)
+    school_ids = None if schools is None else [school.pk for school in schools]
+    cells = _cells(target, [day], school_ids=school_ids)[day]
+    schools_by_id = {s.pk: s for s in (schools if schools is not None else School.objects.all())}
+    if schools is None:
+        schools_by_id = {pk: s for pk, s in schools_by_id.items()
+                         if s.sector in (target.sectors or [s.sector])}
+    return _progress_from_cells(target, day, cells, suppress=suppress, schools_by_id=schools_by_id)
+
+
+@dataclass
+class TrendPoint:
+    date: datetime.date
+    label: str
+    figures: Figures
+
+
+@dataclass
+class Trend:
+    target: Target
+    points: list  # [TrendPoint]
+    projection: float | None
+    status: str  # "met", "on_track", "behind" or "unknown"
+    still_needed: int | None
+    deadline_passed: bool
+
+    STATUS_LABELS = {"met": "met", "on_track": "on track", "behind": "behind",
+                     "unknown": "unknown"}
+
+
+def trend_dates(target, today):
+    """31 July of each school year with data up to the current one, whose point is today
+    (or the deadline, when that came first)."""
+    years = list(SchoolYear.objects.order_by("start_year").values_list("start_year", flat=True))
+    end = min(today, target.deadline)
+    first = years[0] if years else SchoolYear.start_year_of(end)
+    if target.baseline_on:
+        first = min(first, SchoolYear.start_year_of(target.baseline_on))
+    dates = []
+    for start_year in range(first, SchoolYear.start_year_of(end) + 1):
+        year_end = datetime.date(start_year + 1, 7, 31)
+        dates.append(min(year_end, end))
+    return dates
+
+
+def least_squares(xs, ys):
+    """Slope and intercept of the least-squares line; None when it is not defined."""
+    n = len(xs)
+    if n < 2:
+        return None
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    return slope, mean_y - slope * mean_x
+
+
+def target_trend(*, target, today=None, suppress=True, schools=None):
+    """Progress on 31 July of each past school year and today, with a least-squares projection
+    of the share to the deadline, the status and how many pupils are still needed."""
+    today = today or datetime.date.today()
+    dates = trend_dates(target, today)
+    school_ids = None if schools is None else [school.pk for school in schools]
+    cells = _cells(target, dates, school_ids=school_ids)
+    points = []
+    for day in dates:
+        city = _empty(target)
+        for figures in cells[day].values():
+            city.add(figures)
+        if suppress:
+            city = _suppress_figures(city)
+        label = SchoolYear(start_year=SchoolYear.start_year_of(day)).name
+        points.append(TrendPoint(date=day, label=label, figures=city))
+    known = [(p.date.toordinal(), p.figures.share) for p in points if p.figures.share is not None]
+    line = least_squares([x for x, _y in known], [y for _x, y in known])
+    projection = None
+    if line is not None:
+        slope, intercept = line
+        projection = max(0.0, min(1.0, slope * target.deadline.toordinal() + intercept))
+    last = points[-1].figures if points else None
+    goal = float(target.share)
+    deadline_passed = today > target.deadline
+    if last is None or last.share is None:
+        status = "unknown"
+    elif last.share >= goal:
+        status = "met"
+    elif deadline_passed:
+        status = "behind"
+    elif projection is not None and projection >= goal:
+        status = "on_track"
+    else:
+        status = "behind"
+    still_needed = None
+    if last is not None and last.population is not None:
+        still_needed = max(0, math.ceil(goal * last.population) - last.met)
+    return Trend(target=target, points=points, projection=projection, status=status,
+                 still_needed=still_needed, deadline_passed=deadline_passed)
+
+
+def level_distribution(*, target, on, suppress=True, schools=None):
+    """{skill: {level: pupils}} over the target's population on `on`, every skill; for the
+    municipality, counts below the minimum are withheld (None) with a second one where needed
+    so that none can be worked out from the skill's total."""
+    day = min(on, target.deadline)
+    counts = _distribution(target, day, school_ids=None if schools is None
+                           else [s.pk for s in schools])
+    result = {}
+    for skill in Skill.values:
+        row = {level: counts.get((skill, level), 0) for level in [None, *Level.values]}
+        if suppress:
+            row = _suppress_counts(row)
+        result[skill] = row
+    return result
+
+
+def _suppress_counts(row):
+    """Withhold counts below the minimum (but not zeros, which reveal no pupil) and, as in
+    `suppress_rows`, enough others that none can be worked out from the total."""
+    limit = min_cell()
+    withheld = {key for key, value in row.items() if 0 < value < limit}
+    candidates = sorted((key for key in row if key not in withheld and row[key] > 0),
+                        key=lambda key: row[key])
+    while withheld and candidates and (
+        len(withheld) < 2 or sum(row[key] for key in withheld) < limit
+    ):
+        withheld.add(candidates.pop(0))
+    return {key: (None if key in withheld else value) for key, value in row.items()}
+
+
+def _distribution(target, day, *, school_ids=None):
+    """{(skill, level or None for not assessed): pupils} in one query."""
+    date_sql = _date_param(connection.vendor)
+    filters, filter_params = [], []
+    for column, chosen in (("s.sector", target.sectors), ("g.track", target.tracks),
+                           ("g.year_level", target.year_levels)):
+        if chosen:
+            filters.append(f"{column} IN ({', '.join(['%s'] * len(chosen))})")
+            filter_params += list(chosen)
+    if school_ids is not None:
+        filters.append(f"g.school_id IN ({', '.join(['%s'] * len(school_ids)) or 'NULL'})")
+        filter_params += list(school_ids)
+    where = "".join(f" AND {condition}" for condition in filters)
+    skills = Skill.values
+    sql = f"""
+        WITH pop AS (
+            SELECT DISTINCT e.pupil_id
+            FROM schools_enrolment e
+            JOIN schools_group g ON g.id = e.group_id
+            JOIN schools_school s ON s.id = g.school_id
+            WHERE e.starts_on <= {date_sql} AND e.ends_on >= {date_sql}{where}
+        ),
+        ranked AS (
+            SELECT r.pupil_id, r.skill, r.level,
+                   ROW_NUMBER() OVER (PARTITION BY r.pupil_id, r.skill
+                                      ORDER BY r.assessed_on DESC, r.entered_at DESC, r.id DESC)
+                       AS rank
+            FROM pop JOIN schools_result r ON r.pupil_id = pop.pupil_id
+            WHERE r.assessed_on <= {date_sql}
+        ),
+        skills(skill) AS (VALUES {", ".join(["(%s)"] * len(skills))})
+        SELECT skills.skill, ranked.level, COUNT(*)
+        FROM pop CROSS JOIN skills
+        LEFT JOIN ranked ON ranked.pupil_id = pop.pupil_id AND ranked.skill = skills.skill
+                        AND ranked.rank = 1
+        GROUP BY skills.skill, ranked.level
+    """
+    params = [day.isoformat(), day.isoformat(), *filter_params, day.isoformat(), *skills]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(skill, level): int(count) for skill, level, count in cursor.fetchall()}
