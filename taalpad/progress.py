@@ -449,6 +449,8 @@ def _suppress_counts(row):
     """Withhold counts below the minimum (but not zeros, which reveal no pupil) and, as in
     `suppress_rows`, enough others that none can be worked out from the total."""
     limit = min_cell()
+    if sum(row.values()) < limit:
+        return dict.fromkeys(row)  # the whole distribution rests on too few pupils
     withheld = {key for key, value in row.items() if 0 < value < limit}
     candidates = sorted((key for key in row if key not in withheld and row[key] > 0),
                         key=lambda key: row[key])
