@@ -90,9 +90,9 @@ class Figures:
             "share": _round(self.share),
             "share_assessed": _round(self.share_assessed),
             "coverage": _round(self.coverage),
-            "by_skill": None if self.by_skill is None else {
-                skill: dict(counts) for skill, counts in sorted(self.by_skill.items())
-            },
+            "by_skill": None
+            if self.by_skill is None
+            else {skill: dict(counts) for skill, counts in sorted(self.by_skill.items())},
             "suppressed": self.suppressed,
         }
 
@@ -158,8 +158,11 @@ def _cells(target, dates, *, school_ids=None):
     values = ", ".join(f"({date_sql})" for _ in dates)
     params = [day.isoformat() for day in dates]
     filters, filter_params = [], []
-    for column, chosen in (("s.sector", target.sectors), ("g.track", target.tracks),
-                           ("g.year_level", target.year_levels)):
+    for column, chosen in (
+        ("s.sector", target.sectors),
+        ("g.track", target.tracks),
+        ("g.year_level", target.year_levels),
+    ):
         if chosen:
             filters.append(f"{column} IN ({', '.join(['%s'] * len(chosen))})")
             filter_params += list(chosen)
@@ -214,8 +217,14 @@ def _cells(target, dates, *, school_ids=None):
         FROM per_pupil
         GROUP BY d, school_id, group_id, track, year_level
     """
-    all_params = (params + filter_params + skills + [target.threshold] + per_skill_params
-                  + [len(skills), len(skills)])
+    all_params = (
+        params
+        + filter_params
+        + skills
+        + [target.threshold]
+        + per_skill_params
+        + [len(skills), len(skills)]
+    )
     cells = {day: {} for day in dates}
     by_text = {day.isoformat(): day for day in dates}
     with connection.cursor() as cursor:
@@ -233,8 +242,9 @@ def _cells(target, dates, *, school_ids=None):
 
 
 def _empty(target):
-    return Figures(by_skill={skill: {"assessed": 0, "at_or_above": 0}
-                             for skill in target.required_skills})
+    return Figures(
+        by_skill={skill: {"assessed": 0, "at_or_above": 0} for skill in target.required_skills}
+    )
 
 
 def _rollup(target, cells, key_of):
@@ -266,8 +276,7 @@ def suppress_rows(rows, *, total_shown=True):
             key=lambda index: (rows[index].figures.population, index),
         )
         while candidates and (
-            len(withheld) < 2
-            or sum(rows[index].figures.population for index in withheld) < limit
+            len(withheld) < 2 or sum(rows[index].figures.population for index in withheld) < limit
         ):
             withheld.add(candidates.pop(0))
     return [
@@ -296,24 +305,42 @@ def _progress_from_cells(target, day, cells, *, suppress, schools_by_id):
     for school_id in schools_by_id:
         school_totals.setdefault(school_id, _empty(target))
     schools = [
-        Row(key=schools_by_id[school_id], label=schools_by_id[school_id].name,
-            figures=school_totals[school_id])
+        Row(
+            key=schools_by_id[school_id],
+            label=schools_by_id[school_id].name,
+            figures=school_totals[school_id],
+        )
         for school_id in sorted(school_totals, key=lambda i: schools_by_id[i].name)
         if school_id in schools_by_id
     ]
-    by_track = _rows(_rollup(target, cells, lambda key: key[2]),
-                     lambda track: track, order=_track_order)
-    by_year = _rows(_rollup(target, cells, lambda key: key[3]), lambda year: year,
-                    order=lambda year: year)
-    groups = [] if suppress else _rows(_rollup(target, cells, lambda key: key[1]),
-                                       lambda group_id: group_id, order=lambda g: g)
+    by_track = _rows(
+        _rollup(target, cells, lambda key: key[2]), lambda track: track, order=_track_order
+    )
+    by_year = _rows(
+        _rollup(target, cells, lambda key: key[3]), lambda year: year, order=lambda year: year
+    )
+    groups = (
+        []
+        if suppress
+        else _rows(
+            _rollup(target, cells, lambda key: key[1]), lambda group_id: group_id, order=lambda g: g
+        )
+    )
     if suppress:
         city = _suppress_figures(city)
         schools = suppress_rows(schools, total_shown=not city.suppressed)
         by_track = suppress_rows(by_track, total_shown=not city.suppressed)
         by_year = suppress_rows(by_year, total_shown=not city.suppressed)
-    return Progress(target=target, date=day, city=city, schools=schools, by_track=by_track,
-                    by_year_level=by_year, groups=groups, suppressed=suppress)
+    return Progress(
+        target=target,
+        date=day,
+        city=city,
+        schools=schools,
+        by_track=by_track,
+        by_year_level=by_year,
+        groups=groups,
+        suppressed=suppress,
+    )
 
 
 def _track_order(track):
@@ -334,8 +361,9 @@ def target_progress(*, target, on, suppress=True, schools=None):
     cells = _cells(target, [day], school_ids=school_ids)[day]
     schools_by_id = {s.pk: s for s in (schools if schools is not None else School.objects.all())}
     if schools is None:
-        schools_by_id = {pk: s for pk, s in schools_by_id.items()
-                         if s.sector in (target.sectors or [s.sector])}
+        schools_by_id = {
+            pk: s for pk, s in schools_by_id.items() if s.sector in (target.sectors or [s.sector])
+        }
     return _progress_from_cells(target, day, cells, suppress=suppress, schools_by_id=schools_by_id)
 
 
@@ -355,8 +383,7 @@ class Trend:
     still_needed: int | None
     deadline_passed: bool
 
-    STATUS_LABELS = {"met": "met", "on_track": "on track", "behind": "behind",
-                     "unknown": "unknown"}
+    STATUS_LABELS = {"met": "met", "on_track": "on track", "behind": "behind", "unknown": "unknown"}
 
 
 def trend_dates(target, today):
@@ -425,8 +452,14 @@ def target_trend(*, target, today=None, suppress=True, schools=None):
     still_needed = None
     if last is not None and last.population is not None:
         still_needed = max(0, math.ceil(goal * last.population) - last.met)
-    return Trend(target=target, points=points, projection=projection, status=status,
-                 still_needed=still_needed, deadline_passed=deadline_passed)
+    return Trend(
+        target=target,
+        points=points,
+        projection=projection,
+        status=status,
+        still_needed=still_needed,
+        deadline_passed=deadline_passed,
+    )
 
 
 def level_distribution(*, target, on, suppress=True, schools=None):
@@ -434,8 +467,9 @@ def level_distribution(*, target, on, suppress=True, schools=None):
     municipality, counts below the minimum are withheld (None) with a second one where needed
     so that none can be worked out from the skill's total."""
     day = min(on, target.deadline)
-    counts = _distribution(target, day, school_ids=None if schools is None
-                           else [s.pk for s in schools])
+    counts = _distribution(
+        target, day, school_ids=None if schools is None else [s.pk for s in schools]
+    )
     result = {}
     for skill in Skill.values:
         row = {level: counts.get((skill, level), 0) for level in [None, *Level.values]}
@@ -452,10 +486,11 @@ def _suppress_counts(row):
     if sum(row.values()) < limit:
         return dict.fromkeys(row)  # the whole distribution rests on too few pupils
     withheld = {key for key, value in row.items() if 0 < value < limit}
-    candidates = sorted((key for key in row if key not in withheld and row[key] > 0),
-                        key=lambda key: row[key])
-    while withheld and candidates and (
-        len(withheld) < 2 or sum(row[key] for key in withheld) < limit
+    candidates = sorted(
+        (key for key in row if key not in withheld and row[key] > 0), key=lambda key: row[key]
+    )
+    while (
+        withheld and candidates and (len(withheld) < 2 or sum(row[key] for key in withheld) < limit)
     ):
         withheld.add(candidates.pop(0))
     return {key: (None if key in withheld else value) for key, value in row.items()}
@@ -465,8 +500,11 @@ def _distribution(target, day, *, school_ids=None):
     """{(skill, level or None for not assessed): pupils} in one query."""
     date_sql = _date_param(connection.vendor)
     filters, filter_params = [], []
-    for column, chosen in (("s.sector", target.sectors), ("g.track", target.tracks),
-                           ("g.year_level", target.year_levels)):
+    for column, chosen in (
+        ("s.sector", target.sectors),
+        ("g.track", target.tracks),
+        ("g.year_level", target.year_levels),
+    ):
         if chosen:
             filters.append(f"{column} IN ({', '.join(['%s'] * len(chosen))})")
             filter_params += list(chosen)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from taalpad import views
+from taalpad import dashboard_views, views
 
 admin.site.site_header = "TaalPad"
 admin.site.site_title = "TaalPad"
@@ -9,7 +9,34 @@ admin.site.site_title = "TaalPad"
 urlpatterns = [
     path("", views.home, name="home"),
     path("welcome/", views.no_role, name="no_role"),
-    path("city/", views.municipality_start, name="municipality_start"),
+    path("city/", dashboard_views.municipality_dashboard, name="municipality_start"),
+    path(
+        "city/chart/<str:kind>.svg", dashboard_views.municipality_chart, name="municipality_chart"
+    ),
+    path(
+        "city/export/<str:table>.<str:fmt>",
+        dashboard_views.municipality_export,
+        name="municipality_export",
+    ),
+    path("city/report.pdf", dashboard_views.municipality_report, name="municipality_report"),
+    path("targets/", dashboard_views.target_list, name="target_list"),
+    path("targets/new/", dashboard_views.target_edit, name="target_create"),
+    path("targets/<int:target_id>/", dashboard_views.target_edit, name="target_edit"),
+    path(
+        "schools/<int:school_id>/progress/",
+        dashboard_views.school_dashboard,
+        name="school_dashboard",
+    ),
+    path(
+        "schools/<int:school_id>/progress/chart/<str:kind>.svg",
+        dashboard_views.school_chart,
+        name="school_chart",
+    ),
+    path(
+        "schools/<int:school_id>/progress/export/<str:table>.<str:fmt>",
+        dashboard_views.school_export,
+        name="school_progress_export",
+    ),
     path("profile/", views.profile, name="profile"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("claim/", views.claim_account, name="claim_account"),

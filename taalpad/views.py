@@ -9,10 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schools.models import School, Target
 from taalpad import services
 from taalpad.access import Role, roles_of, start_url
-from taalpad.decorators import role_required
 from taalpad.forms import AcceptInvitationForm, ClaimAccountForm, ProfileForm
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -30,17 +28,6 @@ def no_role(request):
     if roles_of(request.user):
         return redirect(start_url(request.user))
     return render(request, "taalpad/no_role.html", {"title": _("No role yet")})
-
-
-@require_GET
-@role_required(Role.MUNICIPALITY)
-def municipality_start(request):
-    context = {
-        "title": _("The city"),
-        "targets": Target.objects.all(),
-        "school_count": School.objects.count(),
-    }
-    return render(request, "taalpad/municipality_start.html", context)
 
 
 def _password_errors_to(form, error):

@@ -9,7 +9,7 @@ A URL of TaalPad's own that is missing here fails `test_the_matrix_lists_every_u
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from schools.models import ImportBatch, Membership
+from schools.models import ImportBatch, Membership, Target
 from schools.services import result_record
 from taalpad import services as account_services
 
@@ -131,6 +131,27 @@ MATRIX = {
         lambda o: {"pupil_id": o["pupil_a1"].pk, "fmt": "json"},
         expect(403, pupil_a1=200, pupil_a2=404, coordinator_a=200, coordinator_b=404),
     ),
+    "municipality_chart": ("get", lambda o: {"kind": "trend"}, only("municipality")),
+    "municipality_export": (
+        "get",
+        lambda o: {"table": "schools", "fmt": "csv"},
+        only("municipality"),
+    ),
+    "municipality_report": ("get", lambda o: {}, only("municipality")),
+    "target_list": ("get", lambda o: {}, only("municipality")),
+    "target_create": ("get", lambda o: {}, only("municipality")),
+    "target_edit": ("get", lambda o: {"target_id": o["target"].pk}, only("municipality")),
+    "school_dashboard": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
+    "school_chart": (
+        "get",
+        lambda o: {"school_id": o["school_a"].pk, "kind": "trend"},
+        COORDINATOR_A,
+    ),
+    "school_progress_export": (
+        "get",
+        lambda o: {"school_id": o["school_a"].pk, "table": "groups", "fmt": "csv"},
+        COORDINATOR_A,
+    ),
     "invitation_resend": (
         "post",
         lambda o: {"invitation_id": o["invitation_a"].pk},
@@ -193,7 +214,16 @@ def world(
         filename="empty.csv",
         content=b"leerlingnummer;toets;datum;niveau\r\n",
     )
+    target = Target.objects.create(
+        name="LEA",
+        threshold=3,
+        required_skills=["listening"],
+        sectors=["vo"],
+        share="0.5",
+        deadline="2030-07-31",
+    )
     return {
+        "target": target,
         "school_a": school_a,
         "result_a1": result,
         "batch_a": batch,

@@ -18,12 +18,16 @@ def build_random_city(seed, *, pupils=60, schools=4):
     rng = random.Random(seed)
     years = [SchoolYear.objects.get_or_create(start_year=YEAR_START + i)[0] for i in range(2)]
     school_list = [
-        School.objects.create(name=f"School {seed}-{i}", brin=f"{10 + i}{'ABCDEFGH'[seed % 8]}Z",
-                              sector="vo" if i else "po")
+        School.objects.create(
+            name=f"School {seed}-{i}",
+            brin=f"{10 + i}{'ABCDEFGH'[seed % 8]}Z",
+            sector="vo" if i else "po",
+        )
         for i in range(schools)
     ]
-    rated = {skill: instrument_create(name=f"Rated {seed}", skill=skill, kind="rated")
-             for skill in Skill}
+    rated = {
+        skill: instrument_create(name=f"Rated {seed}", skill=skill, kind="rated") for skill in Skill
+    }
     groups = {}
     for school in school_list:
         for year in years:
@@ -31,14 +35,19 @@ def build_random_city(seed, *, pupils=60, schools=4):
                 track = Track.PO if school.sector == "po" else rng.choice(TRACKS)
                 level_here = level + 4 if track == Track.PO else level
                 groups[school.pk, year.pk, level] = Group.objects.create(
-                    school=school, school_year=year, name=f"G{level}", track=track,
-                    year_level=level_here)
+                    school=school,
+                    school_year=year,
+                    name=f"G{level}",
+                    track=track,
+                    year_level=level_here,
+                )
     all_groups = list(groups.values())
     created = []
     for number in range(pupils):
         school = rng.choice(school_list)
-        pupil = Pupil.objects.create(school=school, pupil_number=f"{seed}-{number}",
-                                     given_name="P", family_name=str(number))
+        pupil = Pupil.objects.create(
+            school=school, pupil_number=f"{seed}-{number}", given_name="P", family_name=str(number)
+        )
         created.append(pupil)
         for year in years:
             if rng.random() < 0.15:
@@ -46,16 +55,25 @@ def build_random_city(seed, *, pupils=60, schools=4):
             group = groups[school.pk, year.pk, rng.choice((2, 3, 4))]
             if rng.random() < 0.15:
                 # moves to another group (maybe another school) on 1 February
-                other = rng.choice([g for g in all_groups
-                                    if g.school_year_id == year.pk and g != group])
-                Enrolment.objects.create(pupil=pupil, group=group, starts_on=year.starts_on,
-                                         ends_on=datetime.date(year.start_year + 1, 1, 31))
-                Enrolment.objects.create(pupil=pupil, group=other,
-                                         starts_on=datetime.date(year.start_year + 1, 2, 1),
-                                         ends_on=year.ends_on)
+                other = rng.choice(
+                    [g for g in all_groups if g.school_year_id == year.pk and g != group]
+                )
+                Enrolment.objects.create(
+                    pupil=pupil,
+                    group=group,
+                    starts_on=year.starts_on,
+                    ends_on=datetime.date(year.start_year + 1, 1, 31),
+                )
+                Enrolment.objects.create(
+                    pupil=pupil,
+                    group=other,
+                    starts_on=datetime.date(year.start_year + 1, 2, 1),
+                    ends_on=year.ends_on,
+                )
             else:
-                Enrolment.objects.create(pupil=pupil, group=group, starts_on=year.starts_on,
-                                         ends_on=year.ends_on)
+                Enrolment.objects.create(
+                    pupil=pupil, group=group, starts_on=year.starts_on, ends_on=year.ends_on
+                )
     base = timezone.now()
     results = []
     for pupil in created:
@@ -64,17 +82,27 @@ def build_random_city(seed, *, pupils=60, schools=4):
         for _ in range(rng.randint(1, 12)):
             skill = rng.choice(list(Skill))
             day = datetime.date(YEAR_START, 9, 1) + datetime.timedelta(rng.randint(0, 700))
-            results.append(Result(
-                pupil=pupil, instrument=rated[skill], skill=skill, assessed_on=day,
-                level=rng.randint(0, 6),
-                entered_at=base + datetime.timedelta(seconds=rng.randint(0, 10)),
-            ))
-            if rng.random() < 0.2:  # a second result on the same day
-                results.append(Result(
-                    pupil=pupil, instrument=rated[skill], skill=skill, assessed_on=day,
+            results.append(
+                Result(
+                    pupil=pupil,
+                    instrument=rated[skill],
+                    skill=skill,
+                    assessed_on=day,
                     level=rng.randint(0, 6),
                     entered_at=base + datetime.timedelta(seconds=rng.randint(0, 10)),
-                ))
+                )
+            )
+            if rng.random() < 0.2:  # a second result on the same day
+                results.append(
+                    Result(
+                        pupil=pupil,
+                        instrument=rated[skill],
+                        skill=skill,
+                        assessed_on=day,
+                        level=rng.randint(0, 6),
+                        entered_at=base + datetime.timedelta(seconds=rng.randint(0, 10)),
+                    )
+                )
     Result.objects.bulk_create(results)
     return school_list
 
@@ -82,8 +110,12 @@ def build_random_city(seed, *, pupils=60, schools=4):
 @pytest.fixture
 def lea_target(db):
     return Target.objects.create(
-        name="LEA", threshold=Level.B1,
+        name="LEA",
+        threshold=Level.B1,
         required_skills=[Skill.LISTENING, Skill.SPOKEN_INTERACTION, Skill.SPOKEN_PRODUCTION],
-        sectors=["vo"], tracks=[], year_levels=[3, 4], share="0.5",
+        sectors=["vo"],
+        tracks=[],
+        year_levels=[3, 4],
+        share="0.5",
         deadline=datetime.date(2030, 7, 31),
     )

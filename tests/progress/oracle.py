@@ -10,8 +10,9 @@ from schools.models import Enrolment, Result
 def oracle_progress(target, on):
     """{"city": counts, "schools": {school id: counts}, "tracks": …, "year_levels": …}."""
     enrolments = list(Enrolment.objects.select_related("group__school").all())
-    results = list(Result.objects.all().values("pupil_id", "skill", "level", "assessed_on",
-                                               "entered_at", "id"))
+    results = list(
+        Result.objects.all().values("pupil_id", "skill", "level", "assessed_on", "entered_at", "id")
+    )
     population = {}
     for enrolment in enrolments:
         group = enrolment.group
@@ -24,29 +25,37 @@ def oracle_progress(target, on):
         if target.year_levels and group.year_level not in target.year_levels:
             continue
         population[enrolment.pupil_id] = group
+
     def current_level(pupil_id, skill):
-        candidates = [r for r in results
-                      if r["pupil_id"] == pupil_id and r["skill"] == skill
-                      and r["assessed_on"] <= on]
+        candidates = [
+            r
+            for r in results
+            if r["pupil_id"] == pupil_id and r["skill"] == skill and r["assessed_on"] <= on
+        ]
         if not candidates:
             return None
         latest = max(candidates, key=lambda r: (r["assessed_on"], r["entered_at"], r["id"]))
         return latest["level"]
 
     def empty():
-        return {"population": 0, "assessed": 0, "met": 0,
-                "by_skill": {s: {"assessed": 0, "at_or_above": 0}
-                             for s in target.required_skills}}
+        return {
+            "population": 0,
+            "assessed": 0,
+            "met": 0,
+            "by_skill": {s: {"assessed": 0, "at_or_above": 0} for s in target.required_skills},
+        }
 
     out = {"city": empty(), "schools": {}, "tracks": {}, "year_levels": {}}
     for pupil_id, group in population.items():
         levels = {skill: current_level(pupil_id, skill) for skill in target.required_skills}
         assessed = all(level is not None for level in levels.values())
         met = assessed and all(level >= target.threshold for level in levels.values())
-        for bucket in (out["city"],
-                       out["schools"].setdefault(group.school_id, empty()),
-                       out["tracks"].setdefault(group.track, empty()),
-                       out["year_levels"].setdefault(group.year_level, empty())):
+        for bucket in (
+            out["city"],
+            out["schools"].setdefault(group.school_id, empty()),
+            out["tracks"].setdefault(group.track, empty()),
+            out["year_levels"].setdefault(group.year_level, empty()),
+        ):
             bucket["population"] += 1
             bucket["assessed"] += assessed
             bucket["met"] += met

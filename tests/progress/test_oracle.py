@@ -20,8 +20,12 @@ DATES = [
 
 
 def as_plain(figures):
-    return {"population": figures.population, "assessed": figures.assessed, "met": figures.met,
-            "by_skill": figures.by_skill}
+    return {
+        "population": figures.population,
+        "assessed": figures.assessed,
+        "met": figures.met,
+        "by_skill": figures.by_skill,
+    }
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -31,27 +35,37 @@ def test_the_progress_layer_agrees_with_the_oracle(seed, lea_target):
         expected = oracle_progress(lea_target, day)
         progress = target_progress(target=lea_target, on=day, suppress=False)
         assert as_plain(progress.city) == expected["city"], day
-        schools = {row.key.pk: as_plain(row.figures) for row in progress.schools
-                   if row.figures.population}
+        schools = {
+            row.key.pk: as_plain(row.figures) for row in progress.schools if row.figures.population
+        }
         assert schools == expected["schools"], day
-        assert {row.key: as_plain(row.figures) for row in progress.by_track} == \
-            expected["tracks"], day
-        assert {row.key: as_plain(row.figures) for row in progress.by_year_level} == \
-            expected["year_levels"], day
+        assert {row.key: as_plain(row.figures) for row in progress.by_track} == expected[
+            "tracks"
+        ], day
+        assert {row.key: as_plain(row.figures) for row in progress.by_year_level} == expected[
+            "year_levels"
+        ], day
 
 
 @pytest.mark.parametrize("seed", [5, 6])
 def test_other_targets_agree_too(seed, db):
     build_random_city(seed)
     target = Target.objects.create(
-        name="All skills A2, every sector", threshold=Level.A2, required_skills=list(Skill.values),
-        sectors=[], tracks=["havo", "vwo", "po"], year_levels=[], share="0.3",
+        name="All skills A2, every sector",
+        threshold=Level.A2,
+        required_skills=list(Skill.values),
+        sectors=[],
+        tracks=["havo", "vwo", "po"],
+        year_levels=[],
+        share="0.3",
         deadline=datetime.date(2030, 7, 31),
     )
     for day in DATES:
         expected = oracle_progress(target, day)
-        assert as_plain(target_progress(target=target, on=day, suppress=False).city) == \
-            expected["city"]
+        assert (
+            as_plain(target_progress(target=target, on=day, suppress=False).city)
+            == expected["city"]
+        )
 
 
 def test_the_trend_reads_each_year_end_and_today(lea_target):
@@ -67,10 +81,12 @@ def test_a_past_deadline_is_read_on_the_deadline(lea_target):
     build_random_city(8)
     lea_target.deadline = datetime.date(YEAR_START + 1, 3, 1)
     lea_target.save()
-    progress = target_progress(target=lea_target, on=datetime.date(YEAR_START + 2, 1, 1),
-                               suppress=False)
+    progress = target_progress(
+        target=lea_target, on=datetime.date(YEAR_START + 2, 1, 1), suppress=False
+    )
     assert progress.date == lea_target.deadline
     assert as_plain(progress.city) == oracle_progress(lea_target, lea_target.deadline)["city"]
-    trend = target_trend(target=lea_target, today=datetime.date(YEAR_START + 2, 1, 1),
-                         suppress=False)
+    trend = target_trend(
+        target=lea_target, today=datetime.date(YEAR_START + 2, 1, 1), suppress=False
+    )
     assert trend.points[-1].date == lea_target.deadline and trend.deadline_passed

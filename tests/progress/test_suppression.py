@@ -19,8 +19,10 @@ def _min_cell(settings):
 
 
 def rows_of(populations):
-    return [Row(key=i, label=str(i), figures=Figures(population=n, assessed=n, met=n // 2))
-            for i, n in enumerate(populations)]
+    return [
+        Row(key=i, label=str(i), figures=Figures(population=n, assessed=n, met=n // 2))
+        for i, n in enumerate(populations)
+    ]
 
 
 def check_rows(original, shown):
@@ -48,8 +50,14 @@ def test_suppressed_rows_cannot_be_recovered_from_the_total(populations):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from([None, 0, 1, 2, 3, 4, 5, 6]),
-                       st.integers(min_value=0, max_value=40), min_size=7, max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from([None, 0, 1, 2, 3, 4, 5, 6]),
+        st.integers(min_value=0, max_value=40),
+        min_size=7,
+        max_size=8,
+    )
+)
 def test_suppressed_counts_cannot_be_recovered_from_the_total(row):
     shown = _suppress_counts(row)
     if sum(row.values()) < MIN:
@@ -71,11 +79,14 @@ def test_the_municipality_sees_no_small_cell_in_a_random_city(seed, lea_target, 
     for day in (datetime.date(YEAR_START, 10, 1), datetime.date(YEAR_START + 1, 5, 1)):
         full = target_progress(target=lea_target, on=day, suppress=False)
         shown = target_progress(target=lea_target, on=day, suppress=True)
-        for table_full, table_shown in ((full.schools, shown.schools),
-                                        (full.by_track, shown.by_track),
-                                        (full.by_year_level, shown.by_year_level)):
-            withheld = [f for f, s in zip(table_full, table_shown, strict=True)
-                        if s.figures.suppressed]
+        for table_full, table_shown in (
+            (full.schools, shown.schools),
+            (full.by_track, shown.by_track),
+            (full.by_year_level, shown.by_year_level),
+        ):
+            withheld = [
+                f for f, s in zip(table_full, table_shown, strict=True) if s.figures.suppressed
+            ]
             for f, s in zip(table_full, table_shown, strict=True):
                 if not s.figures.suppressed:
                     assert s.figures.population >= 5

@@ -1,0 +1,219 @@
+"""The municipality's dashboard and the coordinator's school dashboard, with their charts,
+exports and the annual report. All figures come from `taalpad.dashboard`, which takes them
+from the progress layer; the municipality's are suppressed there."""
+
+import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from schools.models import SchoolYear, Target
+from taalpad import charts, dashboard, report
+from taalpad.access import Role, schools_managed_by
+from taalpad.cefr import Skill
+from taalpad.decorators import role_required
+from taalpad.forms import TargetForm
+from taalpad.progress import default_target
+from taalpad.tabular import write_csv, write_xlsx
+
+municipality_only = role_required(Role.MUNICIPALITY)
+coordinator_only = role_required(Role.COORDINATOR)
+
+CHARTS = {
+    "trend": (charts.trend_chart, dashboard.trend_data),
+    "schools": (charts.schools_chart, dashboard.schools_data),
+    "distribution": (charts.distribution_chart, dashboard.distribution_data),
+}
+
+
+def _choices(request):
+    """The target and date asked for, or the defaults; a bad date falls back to today."""
+    today = datetime.date.today()
+    target = None
+    if request.GET.get("target", "").isdigit():
+        target = Target.objects.filter(pk=request.GET["target"]).first()
+    target = target or default_target(today)
+    on = today
+    if request.GET.get("date"):
+        try:
+            on = datetime.date.fromisoformat(request.GET["date"])
+        except ValueError:
+            messages.warning(request, _("That date could not be read; today is shown."))
+    return target, on
+
+
+def _board(request, *, school=None):
+    target, on = _choices(request)
+    if target is None:
+        return None
+    return dashboard.build(target=target, on=on, suppress=school is None, school=school)
+
+
+def _page(request, board, *, template, extra):
+    sort = request.GET.get("sort", "name")
+    descending = request.GET.get("dir") == "desc"
+    context = {
+        "board": board,
+        "targets": Target.objects.order_by("deadline", "name"),
+        "schools": dashboard.sorted_rows(board.progress.schools, sort, descending) if board else [],
+        "sort": sort,
+        "descending": descending,
+        "skills": Skill.choices,
+        "query": request.GET.urlencode(),
+        **extra,
+    }
+    if board:
+        context["tables"] = {
+            name: dashboard.table(board, name)
+            for name in ("tracks", "years", "trend", "distribution")
+            + (("groups",) if board.school else ())
+        }
+        context["required_skills"] = [Skill(s).label for s in board.target.required_skills]
+        context["weakest"] = (
+            Skill(board.progress.weakest_skill).label if board.progress.weakest_skill else None
+        )
+        context["warnings"] = board.coverage_warnings()
+    return render(request, template, context)
+
+
+def _chart(board, kind):
+    if kind not in CHARTS or board is None:
+        raise Http404
+    render_chart, data_of = CHARTS[kind]
+    svg = charts.cached_svg(kind, data_of(board), render_chart)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _export(board, name, fmt, stem):
+    if board is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if name not in dashboard.TABLES or (name == "groups" and board.school is None):
+        raise Http404
+    title, headers, rows = dashboard.table(board, name)
+    filename = slugify(f"{stem}-{name}-{board.progress.date}")
+    if fmt == "xlsx":
+        content, kind = (
+            write_xlsx(headers, rows, title=title),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+    else:
+        content, kind = write_csv(headers, rows), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+# The municipality ----------------------------------------------------------------------------
+
+
+@require_GET
+@municipality_only
+def municipality_dashboard(request):
+    board = _board(request)
+    years = SchoolYear.objects.order_by("-start_year")
+    return _page(
+        request,
+        board,
+        template="taalpad/dashboard.html",
+        extra={
+            "title": _("The city"),
+            "years": years,
+            "chart_url": "municipality_chart",
+            "export_url": "municipality_export",
+        },
+    )
+
+
+@require_GET
+@municipality_only
+def municipality_chart(request, kind):
+    return _chart(_board(request), kind)
+
+
+@require_GET
+@municipality_only
+def municipality_export(request, table, fmt):
+    return _export(_board(request), table, fmt, "taalpad-city")
+
+
+@require_GET
+@municipality_only
+def municipality_report(request):
+    target, _on = _choices(request)
+    if target is None:
+        raise Http404
+    year = SchoolYear.objects.filter(start_year=request.GET.get("year") or 0).first()
+    today = datetime.date.today()
+    on = min(year.ends_on, today) if year else today
+    board = dashboard.build(target=target, on=on, suppress=True)
+    pdf = report.annual_report(board, school_year=year)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"taalpad-report-{target.name}-{year or on}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@require_GET
+@municipality_only
+def target_list(request):
+    targets = Target.objects.order_by("deadline", "name")
+    return render(request, "taalpad/target_list.html", {"title": _("Targets"), "targets": targets})
+
+
+@require_http_methods(["GET", "POST"])
+@municipality_only
+def target_edit(request, target_id=None):
+    target = get_object_or_404(Target, pk=target_id) if target_id else None
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Target “%(name)s” saved.") % {"name": saved.name})
+        return redirect("target_list")
+    title = _("Change target") if target else _("New target")
+    return render(
+        request, "taalpad/target_form.html", {"title": title, "form": form, "target": target}
+    )
+
+
+# A school's own dashboard --------------------------------------------------------------------
+
+
+def _managed(request, school_id):
+    return get_object_or_404(schools_managed_by(request.user), pk=school_id)
+
+
+@require_GET
+@coordinator_only
+def school_dashboard(request, school_id):
+    school = _managed(request, school_id)
+    board = _board(request, school=school)
+    return _page(
+        request,
+        board,
+        template="taalpad/dashboard.html",
+        extra={
+            "title": _("Progress of %(school)s") % {"school": school.name},
+            "school": school,
+            "chart_url": "school_chart",
+            "export_url": "school_progress_export",
+        },
+    )
+
+
+@require_GET
+@coordinator_only
+def school_chart(request, school_id, kind):
+    return _chart(_board(request, school=_managed(request, school_id)), kind)
+
+
+@require_GET
+@coordinator_only
+def school_export(request, school_id, table, fmt):
+    school = _managed(request, school_id)
+    return _export(_board(request, school=school), table, fmt, f"taalpad-{school.brin}")

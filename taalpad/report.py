@@ -1,0 +1,178 @@
+"""The annual report: a PDF with the headline, charts and tables for a target and school year,
+ready to attach to a letter to the council. Drawn with matplotlib from the dashboard's data."""
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from taalpad import dashboard
+
+A4 = (8.27, 11.69)
+
+
+def _status_text(status):
+    return {
+        "met": _("met"),
+        "on_track": _("on track"),
+        "behind": _("behind"),
+        "unknown": _("unknown"),
+    }[status]
+
+
+def _percent(value):
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _title_page(board, school_year):
+    figure = Figure(figsize=A4)
+    city = board.headline
+    trend = board.trend
+    lines = [
+        (_("TaalPad annual report"), 22, "bold"),
+        (board.target.name, 14, "normal"),
+        ("", 10, "normal"),
+        (
+            (
+                _("School year %(year)s, figures on %(date)s")
+                % {
+                    "year": school_year.name if school_year else "—",
+                    "date": board.progress.date.strftime("%d-%m-%Y"),
+                }
+            ),
+            11,
+            "normal",
+        ),
+        ("", 10, "normal"),
+        (
+            (
+                _(
+                    "Share of pupils at %(level)s or above in %(skills)s: %(share)s "
+                    "(target %(goal)s by %(deadline)s)"
+                )
+                % {
+                    "level": board.target.get_threshold_display(),
+                    "skills": ", ".join(str(s) for s in board.target.required_skills),
+                    "share": _percent(city.share),
+                    "goal": _percent(float(board.target.share)),
+                    "deadline": board.target.deadline.strftime("%d-%m-%Y"),
+                }
+            ),
+            11,
+            "normal",
+        ),
+        (
+            (
+                _("Pupils in the population: %(n)s; assessed in every required skill: %(a)s")
+                % {
+                    "n": city.population if city.population is not None else _("withheld"),
+                    "a": city.assessed if city.assessed is not None else _("withheld"),
+                }
+            ),
+            11,
+            "normal",
+        ),
+        (
+            (
+                _("Status: %(status)s; projected share at the deadline: %(projection)s")
+                % {"status": _status_text(trend.status), "projection": _percent(trend.projection)}
+            ),
+            11,
+            "normal",
+        ),
+        (
+            (
+                _("Pupils still needed to reach the target: %(n)s")
+                % {"n": trend.still_needed if trend.still_needed is not None else "—"}
+            ),
+            11,
+            "normal",
+        ),
+        ("", 10, "normal"),
+        (
+            (_("Figures resting on fewer than the minimum number of pupils are withheld.")),
+            9,
+            "normal",
+        ),
+        (
+            (
+                _("Made by TaalPad on %(date)s.")
+                % {"date": timezone.localdate().strftime("%d-%m-%Y")}
+            ),
+            9,
+            "normal",
+        ),
+    ]
+    y = 0.92
+    for text, size, weight in lines:
+        figure.text(0.08, y, text, fontsize=size, fontweight=weight, wrap=True)
+        y -= 0.045 if size < 12 else 0.06
+    return figure
+
+
+def _chart_page(title, draw):
+    figure = Figure(figsize=A4)
+    figure.text(0.08, 0.95, title, fontsize=14, fontweight="bold")
+    draw(figure)
+    return figure
+
+
+def _table_page(title, headers, rows):
+    figure = Figure(figsize=A4)
+    figure.text(0.05, 0.96, title, fontsize=14, fontweight="bold")
+    axes = figure.add_axes([0.03, 0.03, 0.94, 0.9])
+    axes.axis("off")
+    shown = [[str(cell) for cell in row] for row in rows[:45]] or [[""] * len(headers)]
+    table = axes.table(
+        cellText=shown, colLabels=[str(h) for h in headers], loc="upper center", cellLoc="left"
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(6)
+    table.scale(1, 1.2)
+    return figure
+
+
+def _trend_axes(figure, board):
+    points, goal, _label, projection = dashboard.trend_data(board)
+    axes = figure.add_axes([0.1, 0.55, 0.8, 0.33])
+    xs = [i for i, (_l, share) in enumerate(points) if share is not None]
+    ys = [share for _l, share in points if share is not None]
+    axes.plot(xs, ys, marker="o", color="#1d4e89", linewidth=2, label=_("Share"))
+    if projection is not None and xs:
+        axes.plot(
+            [xs[-1], len(points)],
+            [ys[-1], projection],
+            linestyle="--",
+            color="#1d4e89",
+            label=_("Projection"),
+        )
+    axes.axhline(goal, color="#c2410c", label=_("Target"))
+    axes.set_xticks(
+        range(len(points) + 1), [label for label, _s in points] + [_("deadline")], fontsize=8
+    )
+    axes.set_ylim(0, 1)
+    axes.legend(fontsize=8, frameon=False)
+    schools_rows, goal = dashboard.schools_data(board)
+    bars = figure.add_axes([0.35, 0.06, 0.55, 0.4])
+    bars.barh(range(len(schools_rows)), [s for _n, s in schools_rows], color="#1d4e89")
+    bars.set_yticks(range(len(schools_rows)), [n for n, _s in schools_rows], fontsize=7)
+    bars.invert_yaxis()
+    bars.axvline(goal, color="#c2410c")
+    bars.set_xlim(0, 1)
+
+
+def annual_report(board, *, school_year):
+    """The report as PDF bytes. Uses only the dashboard's (suppressed) figures."""
+    buffer = io.BytesIO()
+    with PdfPages(
+        buffer,
+        metadata={"Title": str(board.target.name), "Creator": "TaalPad", "CreationDate": None},
+    ) as pdf:
+        pdf.savefig(_title_page(board, school_year))
+        pdf.savefig(_chart_page(_("Trend and schools"), lambda f: _trend_axes(f, board)))
+        for name in ("schools", "trend", "distribution", "tracks", "years"):
+            title, headers, rows = dashboard.table(board, name)
+            pdf.savefig(_table_page(title, headers, rows))
+    return buffer.getvalue()

@@ -1,0 +1,212 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear, Target
+from schools.services import instrument_create
+from taalpad import dashboard
+from taalpad.cefr import Level, Skill, Track
+from taalpad.progress import target_progress, target_trend
+
+TODAY = datetime.date.today()
+
+
+def build_city(pupils, *, schools=4):
+    """`pupils` pupils in year 3 over `schools` schools, all assessed, bulk-inserted."""
+    year, _ = SchoolYear.objects.get_or_create(start_year=SchoolYear.start_year_of(TODAY))
+    rated = {skill: instrument_create(name="Rated", skill=skill, kind="rated") for skill in Skill}
+    school_list = School.objects.bulk_create(
+        School(name=f"School {i}", brin=f"{20 + i}XY", sector="vo") for i in range(schools)
+    )
+    groups = Group.objects.bulk_create(
+        Group(school=s, school_year=year, name="H3A", track=Track.HAVO, year_level=3)
+        for s in school_list
+    )
+    pupil_rows = Pupil.objects.bulk_create(
+        Pupil(
+            school=school_list[n % schools], pupil_number=str(n), given_name="P", family_name=str(n)
+        )
+        for n in range(pupils)
+    )
+    Enrolment.objects.bulk_create(
+        Enrolment(
+            pupil=p, group=groups[n % schools], starts_on=year.starts_on, ends_on=year.ends_on
+        )
+        for n, p in enumerate(pupil_rows)
+    )
+    Result.objects.bulk_create(
+        Result(
+            pupil=p,
+            instrument=rated[skill],
+            skill=skill,
+            assessed_on=year.starts_on,
+            level=(n + i) % 7,
+        )
+        for n, p in enumerate(pupil_rows)
+        for i, skill in enumerate(Skill)
+    )
+    return school_list
+
+
+@pytest.fixture
+def target(db):
+    return Target.objects.create(
+        name="LEA 2030",
+        threshold=Level.B1,
+        required_skills=[Skill.LISTENING, Skill.SPOKEN_INTERACTION, Skill.SPOKEN_PRODUCTION],
+        sectors=["vo"],
+        year_levels=[3, 4, 5, 6],
+        share="0.5",
+        deadline=datetime.date(2030, 7, 31),
+    )
+
+
+def count_queries(function):
+    with CaptureQueriesContext(connection) as queries:
+        function()
+    return len(queries)
+
+
+@pytest.mark.parametrize("size", [50, 5000])
+def test_progress_and_trend_take_one_query_each_whatever_the_size(size, target):
+    build_city(size)
+    # progress: schools, the grouped query
+    assert count_queries(lambda: target_progress(target=target, on=TODAY)) == 2
+    # trend: school years, the grouped query for all dates at once
+    assert count_queries(lambda: target_trend(target=target, today=TODAY)) == 2
+
+
+@pytest.mark.parametrize("size", [50, 5000])
+def test_the_dashboard_takes_a_fixed_number_of_queries(
+    size, client, municipality, target, django_assert_num_queries
+):
+    build_city(size)
+    client.force_login(municipality)
+    client.get(reverse("municipality_start"))
+    # session, user, memberships, municipality role, pupil role, target, schools, progress,
+    # school years, trend, distribution, targets list, school years for the report
+    with django_assert_num_queries(13):
+        response = client.get(reverse("municipality_start"))
+    assert response.status_code == 200
+
+
+def test_the_dashboard_shows_the_headline_and_withholds_small_schools(client, municipality, target):
+    schools = build_city(43, schools=4)  # 11, 11, 11, 10 pupils
+    Pupil.objects.filter(school=schools[3]).first().enrolments.all().delete()  # now 9
+    client.force_login(municipality)
+    content = client.get(reverse("municipality_start")).content.decode()
+    assert "LEA 2030" in content and "Share of the city" in content
+    progress = target_progress(target=target, on=TODAY)
+    shown = {row.label: row.figures for row in progress.schools}
+    assert shown["School 3"].suppressed  # 9 pupils
+    # A second school is withheld too, else School 3 = city minus the others.
+    assert sum(1 for figures in shown.values() if figures.suppressed) == 2
+    assert content.count("withheld</td>") >= 2
+
+
+def test_exports_carry_exactly_what_the_page_shows(client, municipality, target):
+    build_city(43, schools=4)
+    Pupil.objects.filter(school__name="School 3").first().enrolments.all().delete()
+    client.force_login(municipality)
+    csv_text = client.get(reverse("municipality_export", args=["schools", "csv"])).content
+    rows = list(csv.reader(io.StringIO(csv_text.decode("utf-8-sig")), delimiter=";"))
+    board = dashboard.build(target=target, on=TODAY, suppress=True)
+    _title, headers, expected = dashboard.table(board, "schools")
+    assert rows[0] == headers
+    assert rows[1:] == [[str(cell) for cell in row] for row in expected]
+    assert sum(1 for row in rows[1:] if row[-1] == "withheld") == 2
+    xlsx = client.get(reverse("municipality_export", args=["schools", "xlsx"])).content
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    assert [
+        [c if c is not None else "" for c in r]
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    ] == expected
+
+
+def test_the_annual_report_is_a_pdf(client, municipality, target):
+    build_city(60)
+    client.force_login(municipality)
+    response = client.get(
+        reverse("municipality_report"),
+        {"target": target.pk, "year": SchoolYear.start_year_of(TODAY)},
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and response.content.count(b"/Type /Page") >= 7
+
+
+def test_charts_are_svg_and_follow_the_data(client, municipality, target):
+    build_city(60)
+    client.force_login(municipality)
+    first = client.get(reverse("municipality_chart", args=["schools"])).content
+    assert first.startswith(b"<?xml")
+    Result.objects.filter(skill=Skill.LISTENING).update(level=Level.C2)
+    second = client.get(reverse("municipality_chart", args=["schools"])).content
+    assert first != second  # a changed result gives a new chart, not the cached one
+    assert client.get(reverse("municipality_chart", args=["pie"])).status_code == 404
+
+
+def test_a_coordinator_sees_their_school_in_full_with_groups(
+    client, coordinator_a, school_a, target, school_year
+):
+    group = Group.objects.create(
+        school=school_a, school_year=school_year, name="H3Q", track=Track.HAVO, year_level=3
+    )
+    pupil = Pupil.objects.create(
+        school=school_a, pupil_number="77", given_name="A", family_name="B"
+    )
+    Enrolment.objects.create(
+        pupil=pupil, group=group, starts_on=school_year.starts_on, ends_on=school_year.ends_on
+    )
+    client.force_login(coordinator_a)
+    content = client.get(reverse("school_dashboard", args=[school_a.pk])).content.decode()
+    # One pupil: the municipality would see nothing, the coordinator sees it all.
+    assert "Pupils in the population" in content and "H3Q" in content
+    board = dashboard.build(target=target, on=TODAY, suppress=False, school=school_a)
+    assert board.headline.population == 1 and not board.headline.suppressed
+
+
+def test_the_municipality_adds_a_2030_target_with_a_form(client, municipality, db):
+    client.force_login(municipality)
+    response = client.post(
+        reverse("target_create"),
+        {
+            "name": "LEA 2035",
+            "description": "",
+            "threshold": Level.B1,
+            "required_skills": ["listening", "reading"],
+            "share_percent": "60",
+            "deadline": "2035-07-31",
+            "sectors": ["vo"],
+            "year_levels": ["3", "4"],
+        },
+    )
+    assert response.status_code == 302
+    target = Target.objects.get(name="LEA 2035")
+    assert (str(target.share), target.year_levels, target.required_skills) == (
+        "0.600",
+        [3, 4],
+        ["listening", "reading"],
+    )
+
+
+def test_a_target_without_skills_is_refused_and_keeps_the_input(client, municipality, db):
+    client.force_login(municipality)
+    response = client.post(
+        reverse("target_create"),
+        {
+            "name": "Zonder vaardigheden",
+            "threshold": Level.B1,
+            "share_percent": "50",
+            "deadline": "2030-07-31",
+        },
+    )
+    assert (
+        response.status_code == 200 and 'value="Zonder vaardigheden"' in response.content.decode()
+    )
+    assert not Target.objects.exists()
