@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from taalpad import dashboard
+from taalpad.cefr import Skill
 
 A4 = (8.27, 11.69)
 
@@ -54,7 +56,9 @@ def _title_page(board, school_year):
                 )
                 % {
                     "level": board.target.get_threshold_display(),
-                    "skills": ", ".join(str(s) for s in board.target.required_skills),
+                    "skills": ", ".join(
+                        str(Skill(s).label).lower() for s in board.target.required_skills
+                    ),
                     "share": _percent(city.share),
                     "goal": _percent(float(board.target.share)),
                     "deadline": board.target.deadline.strftime("%d-%m-%Y"),
@@ -119,8 +123,11 @@ def _chart_page(title, draw):
     return figure
 
 
+A4_LANDSCAPE = (11.69, 8.27)
+
+
 def _table_page(title, headers, rows):
-    figure = Figure(figsize=A4)
+    figure = Figure(figsize=A4_LANDSCAPE)
     figure.text(0.05, 0.96, title, fontsize=14, fontweight="bold")
     axes = figure.add_axes([0.03, 0.03, 0.94, 0.9])
     axes.axis("off")
@@ -129,8 +136,9 @@ def _table_page(title, headers, rows):
         cellText=shown, colLabels=[str(h) for h in headers], loc="upper center", cellLoc="left"
     )
     table.auto_set_font_size(False)
-    table.set_fontsize(6)
-    table.scale(1, 1.2)
+    table.set_fontsize(7)
+    table.auto_set_column_width(list(range(len(headers))))
+    table.scale(1, 1.25)
     return figure
 
 
@@ -153,6 +161,7 @@ def _trend_axes(figure, board):
         range(len(points) + 1), [label for label, _s in points] + [_("deadline")], fontsize=8
     )
     axes.set_ylim(0, 1)
+    axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes.legend(fontsize=8, frameon=False)
     schools_rows, goal = dashboard.schools_data(board)
     bars = figure.add_axes([0.35, 0.06, 0.55, 0.4])
@@ -161,6 +170,7 @@ def _trend_axes(figure, board):
     bars.invert_yaxis()
     bars.axvline(goal, color="#c2410c")
     bars.set_xlim(0, 1)
+    bars.xaxis.set_major_formatter(PercentFormatter(1.0))
 
 
 def annual_report(board, *, school_year):
