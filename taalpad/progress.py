@@ -149,15 +149,8 @@ def _date_param(vendor):
     return "CAST(%s AS DATE)" if vendor == "postgresql" else "%s"
 
 
-def _cells(target, dates, *, school_ids=None):
-    """{date: {(school id, group id, track, year level): Figures}} in one query."""
-    skills = list(target.required_skills)
-    if not skills or not dates:
-        return {day: {} for day in dates}
-    date_sql = _date_param(connection.vendor)
-    values = ", ".join(f"({date_sql})" for _ in dates)
-    params = [day.isoformat() for day in dates]
-    filters, filter_params = [], []
+def _filters(target, school_ids):
+    filters, params = [], []
     for column, chosen in (
         ("s.sector", target.sectors),
         ("g.track", target.tracks),
@@ -165,12 +158,21 @@ def _cells(target, dates, *, school_ids=None):
     ):
         if chosen:
             filters.append(f"{column} IN ({', '.join(['%s'] * len(chosen))})")
-            filter_params += list(chosen)
+            params += list(chosen)
     if school_ids is not None:
         filters.append(f"g.school_id IN ({', '.join(['%s'] * len(school_ids)) or 'NULL'})")
-        filter_params += list(school_ids)
-    where = "".join(f" AND {condition}" for condition in filters)
-    skill_list = ", ".join(["%s"] * len(skills))
+        params += list(school_ids)
+    return "".join(f" AND {condition}" for condition in filters), params
+
+
+def _per_pupil(target, dates, school_ids):
+    """SQL (and its parameters) of common table expressions ending in `per_pupil`: one row per
+    date and pupil of the population, with the school, group, track and year level that pupil
+    counts for, whether all required skills are assessed and met, and per skill a0/m0, a1/m1…"""
+    skills = list(target.required_skills)
+    date_sql = _date_param(connection.vendor)
+    values = ", ".join(f"({date_sql})" for _ in dates)
+    where, filter_params = _filters(target, school_ids)
     per_skill = ",\n".join(
         f"MAX(CASE WHEN latest.skill = %s THEN 1 ELSE 0 END) AS a{i}, "
         f"MAX(CASE WHEN latest.skill = %s AND latest.level >= %s THEN 1 ELSE 0 END) AS m{i}"
@@ -179,7 +181,6 @@ def _cells(target, dates, *, school_ids=None):
     per_skill_params = []
     for skill in skills:
         per_skill_params += [skill, skill, target.threshold]
-    sums = ", ".join(f"SUM(a{i}), SUM(m{i})" for i in range(len(skills)))
     sql = f"""
         WITH dates(d) AS (VALUES {values}),
         pop AS (
@@ -198,37 +199,47 @@ def _cells(target, dates, *, school_ids=None):
                    ) AS rank
             FROM pop
             JOIN schools_result r ON r.pupil_id = pop.pupil_id AND r.assessed_on <= pop.d
-            WHERE r.skill IN ({skill_list})
+            WHERE r.skill IN ({", ".join(["%s"] * len(skills))})
         ),
         latest AS (SELECT d, pupil_id, skill, level FROM ranked WHERE rank = 1),
         per_pupil AS (
             SELECT pop.d, pop.pupil_id, pop.school_id, pop.group_id, pop.track, pop.year_level,
-                   COUNT(latest.skill) AS n_assessed,
-                   SUM(CASE WHEN latest.level >= %s THEN 1 ELSE 0 END) AS n_met,
+                   CASE WHEN COUNT(latest.skill) = %s THEN 1 ELSE 0 END AS assessed,
+                   CASE WHEN SUM(CASE WHEN latest.level >= %s THEN 1 ELSE 0 END) = %s
+                        THEN 1 ELSE 0 END AS met,
                    {per_skill}
             FROM pop
             LEFT JOIN latest ON latest.d = pop.d AND latest.pupil_id = pop.pupil_id
             GROUP BY pop.d, pop.pupil_id, pop.school_id, pop.group_id, pop.track, pop.year_level
         )
-        SELECT d, school_id, group_id, track, year_level, COUNT(*),
-               SUM(CASE WHEN n_assessed = %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN n_met = %s THEN 1 ELSE 0 END),
+    """
+    params = (
+        [day.isoformat() for day in dates]
+        + filter_params
+        + skills
+        + [len(skills), target.threshold, len(skills)]
+        + per_skill_params
+    )
+    return sql, params
+
+
+def _cells(target, dates, *, school_ids=None):
+    """{date: {(school id, group id, track, year level): Figures}} in one query."""
+    skills = list(target.required_skills)
+    if not skills or not dates:
+        return {day: {} for day in dates}
+    ctes, params = _per_pupil(target, dates, school_ids)
+    sums = ", ".join(f"SUM(a{i}), SUM(m{i})" for i in range(len(skills)))
+    sql = f"""{ctes}
+        SELECT d, school_id, group_id, track, year_level, COUNT(*), SUM(assessed), SUM(met),
                {sums}
         FROM per_pupil
         GROUP BY d, school_id, group_id, track, year_level
     """
-    all_params = (
-        params
-        + filter_params
-        + skills
-        + [target.threshold]
-        + per_skill_params
-        + [len(skills), len(skills)]
-    )
     cells = {day: {} for day in dates}
     by_text = {day.isoformat(): day for day in dates}
     with connection.cursor() as cursor:
-        cursor.execute(sql, all_params)
+        cursor.execute(sql, params)
         for row in cursor.fetchall():
             day = row[0] if isinstance(row[0], datetime.date) else by_text[str(row[0])[:10]]
             by_skill = {
@@ -239,6 +250,39 @@ def _cells(target, dates, *, school_ids=None):
                 population=int(row[5]), assessed=int(row[6]), met=int(row[7]), by_skill=by_skill
             )
     return cells
+
+
+def met_by_participation(*, target, on, since, school_ids=None):
+    """{True: Figures, False: Figures}: the population on `on` split by whether the pupil took
+    part in an exchange activity that started after `since` and on or before `on`."""
+    day = min(on, target.deadline)
+    ctes, params = _per_pupil(target, [day], school_ids)
+    date_sql = _date_param(connection.vendor)
+    sql = f"""{ctes},
+        took_part AS (
+            SELECT DISTINCT p.pupil_id
+            FROM exchanges_exchangeactivity_participants p
+            JOIN exchanges_exchangeactivity a ON a.id = p.exchangeactivity_id
+            WHERE a.starts_on > {date_sql} AND a.starts_on <= {date_sql}
+        )
+        SELECT CASE WHEN took_part.pupil_id IS NULL THEN 0 ELSE 1 END, COUNT(*),
+               SUM(per_pupil.assessed), SUM(per_pupil.met)
+        FROM per_pupil LEFT JOIN took_part ON took_part.pupil_id = per_pupil.pupil_id
+        GROUP BY CASE WHEN took_part.pupil_id IS NULL THEN 0 ELSE 1 END
+    """
+    out = {True: Figures(by_skill=None), False: Figures(by_skill=None)}
+    if not target.required_skills:
+        return out
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + [since.isoformat(), day.isoformat()])
+        for flag, population, assessed, met in cursor.fetchall():
+            out[bool(flag)] = Figures(
+                population=int(population),
+                assessed=int(assessed or 0),
+                met=int(met or 0),
+                by_skill=None,
+            )
+    return out
 
 
 def _empty(target):
@@ -499,19 +543,7 @@ def _suppress_counts(row):
 def _distribution(target, day, *, school_ids=None):
     """{(skill, level or None for not assessed): pupils} in one query."""
     date_sql = _date_param(connection.vendor)
-    filters, filter_params = [], []
-    for column, chosen in (
-        ("s.sector", target.sectors),
-        ("g.track", target.tracks),
-        ("g.year_level", target.year_levels),
-    ):
-        if chosen:
-            filters.append(f"{column} IN ({', '.join(['%s'] * len(chosen))})")
-            filter_params += list(chosen)
-    if school_ids is not None:
-        filters.append(f"g.school_id IN ({', '.join(['%s'] * len(school_ids)) or 'NULL'})")
-        filter_params += list(school_ids)
-    where = "".join(f" AND {condition}" for condition in filters)
+    where, filter_params = _filters(target, school_ids)
     skills = Skill.values
     sql = f"""
         WITH pop AS (
