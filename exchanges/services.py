@@ -30,9 +30,10 @@ def _check_dates_and_hours(activity):
     elif activity.starts_on and activity.ends_on and activity.contact_hours is not None:
         days = (activity.ends_on - activity.starts_on).days + 1
         if activity.contact_hours > 24 * days:
-            errors["contact_hours"] = _(
-                "%(hours)s hours do not fit in %(days)d day(s)."
-            ) % {"hours": activity.contact_hours, "days": days}
+            errors["contact_hours"] = _("%(hours)s hours do not fit in %(days)d day(s).") % {
+                "hours": activity.contact_hours,
+                "days": days,
+            }
     if activity.contact_hours is not None and activity.contact_hours < 0:
         errors["contact_hours"] = _("Contact hours cannot be negative.")
     if errors:
@@ -95,4 +96,3 @@ def participants_remove(*, activity, pupil):
 @transaction.atomic
 def exchange_delete(*, activity):
     activity.delete()
-

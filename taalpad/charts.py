@@ -199,3 +199,83 @@ def distribution_chart(data):
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=5, fontsize=8, frameon=False)
     return _svg(figure)
+
+
+def partner_map(data):
+    """`data`: ((city, lat, lon, activities), …). The border region drawn from coordinates
+    alone: a schematic border line, Enschede, and each partner city sized by activities."""
+    from exchanges.places import BORDER, ENSCHEDE
+
+    figure = Figure(figsize=(6.4, 5.2), dpi=100)
+    axes = figure.add_subplot()
+    lats = [lat for lat, _lon in BORDER]
+    lons = [lon for _lat, lon in BORDER]
+    axes.plot(
+        lons,
+        lats,
+        color="#6b7280",
+        linewidth=2,
+        linestyle=(0, (6, 3)),
+        label=_("border (schematic)"),
+    )
+    axes.text(6.55, 52.62, "NL", fontsize=16, color="#9ca3af", fontweight="bold")
+    axes.text(7.6, 52.62, "DE", fontsize=16, color="#9ca3af", fontweight="bold")
+    axes.plot(
+        ENSCHEDE[1],
+        ENSCHEDE[0],
+        marker="*",
+        markersize=16,
+        color="#c2410c",
+        linestyle="none",
+        label="Enschede",
+    )
+    axes.annotate(
+        "Enschede",
+        (ENSCHEDE[1], ENSCHEDE[0]),
+        xytext=(-10, -16),
+        textcoords="offset points",
+        fontsize=9,
+        ha="right",
+    )
+    for city, lat, lon, count in data:
+        axes.scatter(
+            [lon], [lat], s=60 + 40 * count, color="#1d4e89", alpha=0.75, edgecolors="white"
+        )
+        axes.annotate(
+            f"{city} ({count})", (lon, lat), xytext=(8, 6), textcoords="offset points", fontsize=8
+        )
+    axes.set_xlim(6.3, 8.3)
+    axes.set_ylim(51.75, 52.8)
+    # Degrees of longitude are shorter than degrees of latitude at 52° north.
+    axes.set_aspect(1 / 0.616)
+    axes.set_xlabel(_("longitude"), fontsize=8)
+    axes.set_ylabel(_("latitude"), fontsize=8)
+    axes.tick_params(labelsize=7)
+    axes.legend(loc="lower right", fontsize=8, frameon=False)
+    axes.set_title(_("Partner cities, sized by the number of activities"), fontsize=10, loc="left")
+    return _svg(figure)
+
+
+def participation_chart(data):
+    """`data`: ((school name, ((school year, rate or None), …)), …) as grouped bars."""
+    figure = Figure(figsize=(7, 3.8), dpi=100)
+    axes = figure.add_subplot()
+    years = sorted({year for _school, points in data for year, _rate in points})
+    width = 0.8 / max(1, len(years))
+    for index, year in enumerate(years):
+        values = []
+        for _school, points in data:
+            rate = dict(points).get(year)
+            values.append(rate or 0)
+        axes.barh([i + index * width for i in range(len(data))], values, height=width, label=year)
+    axes.set_yticks(
+        [i + 0.4 - width / 2 for i in range(len(data))],
+        [school for school, _points in data],
+        fontsize=8,
+    )
+    axes.invert_yaxis()
+    _percent_axis(axes.xaxis)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(fontsize=8, frameon=False, loc="lower right")
+    axes.set_title(_("Pupils taking part in exchanges, per school year"), fontsize=10, loc="left")
+    return _svg(figure)

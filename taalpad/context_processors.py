@@ -5,8 +5,10 @@ from taalpad.access import Role, memberships_of, pupil_of, roles_of
 
 NAV_LINKS = [
     (Role.MUNICIPALITY, "municipality_start", _("City")),
+    (Role.MUNICIPALITY, "municipality_exchanges", _("Exchanges")),
     (Role.COORDINATOR, "coordinator_start", _("My school")),
     (Role.TEACHER, "teacher_start", _("My groups")),
+    (Role.TEACHER, "exchange_list", _("Exchanges")),
     (Role.PUPIL, "pupil_start", _("My German")),
     (Role.ADMIN, "admin:index", _("Administration")),
 ]
@@ -18,7 +20,12 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = roles_of(user)
-    links = [(reverse(url), label) for role, url, label in NAV_LINKS if role in roles]
+    links = []
+    for role, url, label in NAV_LINKS:
+        if role in roles and (reverse(url), label) not in links:
+            links.append((reverse(url), label))
+    if Role.COORDINATOR in roles and Role.TEACHER not in roles:
+        links.insert(1, (reverse("exchange_list"), _("Exchanges")))
     badges = [f"{m.get_role_display()} · {m.school.name}" for m in memberships_of(user)]
     if Role.MUNICIPALITY in roles:
         badges.append(str(_("Municipality")))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schools.models import SchoolYear, Target
-from taalpad import charts, dashboard, report
+from taalpad import charts, dashboard, exchange_stats, report
 from taalpad.access import Role, schools_managed_by
 from taalpad.cefr import Skill
 from taalpad.decorators import role_required
@@ -217,3 +217,71 @@ def school_chart(request, school_id, kind):
 def school_export(request, school_id, table, fmt):
     school = _managed(request, school_id)
     return _export(_board(request, school=school), table, fmt, f"taalpad-{school.brin}")
+
+
+# Exchanges, for the municipality -----------------------------------------------------------
+
+
+def _exchange_board(request):
+    target, on = _choices(request)
+    years = list(SchoolYear.objects.order_by("start_year"))
+    rows, city = exchange_stats.exchange_statistics(school_years=years, suppress=True)
+    return {
+        "target": target,
+        "on": on,
+        "years": years,
+        "rows": rows,
+        "city": city,
+        "comparison": exchange_stats.participation_comparison(target=target, on=on)
+        if target
+        else None,
+        "change": exchange_stats.level_change(suppress=True),
+    }
+
+
+def _participation_data(rows):
+    by_school = {}
+    for row in rows:
+        by_school.setdefault(row.school.name, []).append(
+            (row.school_year.name, row.figures.participation_rate)
+        )
+    return tuple((name, tuple(points)) for name, points in sorted(by_school.items()))
+
+
+@require_GET
+@municipality_only
+def municipality_exchanges(request):
+    board = _exchange_board(request)
+    context = {
+        "title": _("Exchanges in the city"),
+        **board,
+        "targets": Target.objects.order_by("deadline", "name"),
+        "skills": Skill.choices,
+        "change_rows": [
+            (Skill(skill).label, pairs, mean) for skill, (pairs, mean) in board["change"].items()
+        ],
+        "city_rows": [(year, board["city"].get(year.start_year)) for year in board["years"]],
+        "took_part": board["comparison"][True] if board["comparison"] else None,
+        "not_took_part": board["comparison"][False] if board["comparison"] else None,
+    }
+    return render(request, "taalpad/exchanges_dashboard.html", context)
+
+
+@require_GET
+@municipality_only
+def municipality_exchange_chart(request, kind):
+    if kind == "map":
+        counts = exchange_stats.activities_per_city()
+        data = tuple(sorted((city, lat, lon, n) for (city, lat, lon), n in counts.items()))
+        svg = charts.cached_svg("map", data, charts.partner_map)
+    elif kind == "participation":
+        years = list(SchoolYear.objects.order_by("start_year"))
+        rows, _city = exchange_stats.exchange_statistics(school_years=years, suppress=True)
+        svg = charts.cached_svg(
+            "participation", _participation_data(rows), charts.participation_chart
+        )
+    else:
+        raise Http404
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -9,6 +9,7 @@ A URL of TaalPad's own that is missing here fails `test_the_matrix_lists_every_u
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from exchanges.models import ExchangeActivity, Partner
 from schools.models import ImportBatch, Membership, Target
 from schools.services import result_record
 from taalpad import services as account_services
@@ -47,6 +48,11 @@ TEACHER_OF_A1 = expect(
 )
 # Coordinator screens for school A's objects.
 COORDINATOR_A = expect(403, coordinator_a=200, coordinator_b=404)
+
+# Exchange activities of school A: all of school A's staff.
+STAFF_OF_A = expect(
+    403, teacher_a1=200, teacher_a_other=200, coordinator_a=200, teacher_b=404, coordinator_b=404
+)
 
 MATRIX = {
     # name: (method, kwargs builder, statuses)
@@ -152,6 +158,29 @@ MATRIX = {
         lambda o: {"school_id": o["school_a"].pk, "table": "groups", "fmt": "csv"},
         COORDINATOR_A,
     ),
+    "exchange_list": ("get", lambda o: {}, only(*STAFF)),
+    "exchange_create": ("get", lambda o: {}, only(*STAFF)),
+    "exchange_detail": ("get", lambda o: {"activity_id": o["activity_a"].pk}, STAFF_OF_A),
+    "exchange_edit": ("get", lambda o: {"activity_id": o["activity_a"].pk}, STAFF_OF_A),
+    "exchange_delete": ("get", lambda o: {"activity_id": o["activity_a"].pk}, STAFF_OF_A),
+    "participant_remove": (
+        "post",
+        lambda o: {"activity_id": o["activity_a"].pk, "pupil_id": o["pupil_a1"].pk},
+        expect(
+            403,
+            teacher_a1=302,
+            coordinator_a=302,
+            teacher_a_other=404,
+            teacher_b=404,
+            coordinator_b=404,
+        ),
+    ),
+    "partner_list": ("get", lambda o: {}, only(*STAFF)),
+    "partner_create": ("get", lambda o: {}, only(*STAFF)),
+    "partner_detail": ("get", lambda o: {"partner_id": o["partner"].pk}, only(*STAFF)),
+    "partner_edit": ("get", lambda o: {"partner_id": o["partner"].pk}, only(*STAFF)),
+    "municipality_exchanges": ("get", lambda o: {}, only("municipality")),
+    "municipality_exchange_chart": ("get", lambda o: {"kind": "map"}, only("municipality")),
     "invitation_resend": (
         "post",
         lambda o: {"invitation_id": o["invitation_a"].pk},
@@ -222,7 +251,21 @@ def world(
         share="0.5",
         deadline="2030-07-31",
     )
+    partner = Partner.objects.create(
+        name="Realschule", kind="school", city="Gronau", latitude="52.21", longitude="7.02"
+    )
+    activity = ExchangeActivity.objects.create(
+        school=school_a,
+        kind="visit",
+        title="Bezoek",
+        starts_on=group_a1.school_year.starts_on,
+        ends_on=group_a1.school_year.starts_on,
+    )
+    activity.partners.add(partner)
+    activity.participants.add(pupil_a1)
     return {
+        "partner": partner,
+        "activity_a": activity,
         "target": target,
         "school_a": school_a,
         "result_a1": result,

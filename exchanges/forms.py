@@ -1,0 +1,99 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from schools.forms import DateInput
+from schools.models import Group, Pupil
+from taalpad.models import User
+
+from .models import ExchangeActivity, Partner
+
+
+class PartnerForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("website"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "name",
+            "kind",
+            "city",
+            "bundesland",
+            "country",
+            "website",
+            "latitude",
+            "longitude",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["latitude"].help_text = _(
+            "Leave empty for a known border town: TaalPad fills in its coordinates."
+        )
+
+
+class ExchangeForm(forms.ModelForm):
+    partners = forms.ModelMultipleChoiceField(
+        queryset=Partner.objects.order_by("city", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Partners"),
+    )
+    organisers = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Organising staff"),
+    )
+
+    class Meta:
+        model = ExchangeActivity
+        fields = [
+            "kind",
+            "title",
+            "starts_on",
+            "ends_on",
+            "contact_hours",
+            "description",
+            "extra_participants",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school = school
+        self.fields["organisers"].queryset = User.objects.filter(memberships__school=school)
+        self.fields["organisers"].label_from_instance = lambda user: str(user)
+        self.fields["partners"].label_from_instance = lambda p: f"{p.name}, {p.city}"
+        if self.instance.pk:
+            self.fields["partners"].initial = list(self.instance.partners.all())
+            self.fields["organisers"].initial = list(self.instance.organisers.all())
+
+
+class AddGroupForm(forms.Form):
+    group = forms.ModelChoiceField(queryset=Group.objects.none(), label=_("Whole group"))
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+
+class AddPupilsForm(forms.Form):
+    pupils = forms.ModelMultipleChoiceField(
+        queryset=Pupil.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Pupils"),
+    )
+
+    def __init__(self, *args, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupils"].queryset = pupils
+        self.fields["pupils"].label_from_instance = lambda p: p.sort_name

@@ -1,0 +1,267 @@
+"""Partners and exchange activities. Activities belong to a school: the access layer decides
+who sees them (another school's activity is a 404), and which participants a teacher sees."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schools.models import Group, SchoolYear
+from taalpad import exchange_stats
+from taalpad.access import (
+    Role,
+    current_school_year,
+    exchanges_visible_to,
+    pupils_visible_to,
+    schools_staffed_by,
+)
+from taalpad.decorators import role_required
+
+from . import services
+from .forms import AddGroupForm, AddPupilsForm, ExchangeForm, PartnerForm
+from .models import Partner
+
+staff_only = role_required(Role.TEACHER, Role.COORDINATOR)
+
+
+def _apply(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _chosen_year(request):
+    years = list(SchoolYear.objects.order_by("-start_year"))
+    current = current_school_year() or (years[0] if years else None)
+    wanted = request.GET.get("year")
+    return years, next((y for y in years if str(y.start_year) == wanted), current)
+
+
+@require_GET
+@staff_only
+def exchange_list(request):
+    schools = list(schools_staffed_by(request.user).order_by("name"))
+    years, year = _chosen_year(request)
+    activities = exchanges_visible_to(request.user).filter(school__in=schools)
+    if year:
+        activities = activities.filter(starts_on__gte=year.starts_on, starts_on__lte=year.ends_on)
+    activities = (
+        activities.select_related("school")
+        .prefetch_related("partners")
+        .annotate(participant_count=Count("participants", distinct=True))
+        .order_by("-starts_on", "title")
+    )
+    # The school's own figures, in full: these are the viewer's own pupils in aggregate.
+    rows, _city = exchange_stats.exchange_statistics(
+        school_years=[year] if year else [], schools=schools, suppress=False
+    )
+    context = {
+        "title": _("Exchanges"),
+        "activities": activities,
+        "years": years,
+        "school_year": year,
+        "schools": schools,
+        "stats": rows,
+    }
+    return render(request, "exchanges/exchange_list.html", context)
+
+
+def _school_for_new(request):
+    schools = schools_staffed_by(request.user)
+    wanted = request.GET.get("school") or request.POST.get("school")
+    if wanted and str(wanted).isdigit():
+        return get_object_or_404(schools, pk=wanted)
+    return schools.order_by("name").first()
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def exchange_create(request):
+    school = _school_for_new(request)
+    if school is None:
+        return redirect("exchange_list")
+    initial = {
+        "starts_on": datetime.date.today(),
+        "ends_on": datetime.date.today(),
+        "organisers": [request.user],
+    }
+    form = ExchangeForm(request.POST or None, school=school, initial=initial)
+    return _exchange_form(request, form, _("New exchange activity"))
+
+
+def _visible_activity(request, activity_id):
+    return get_object_or_404(
+        exchanges_visible_to(request.user)
+        .filter(school__in=schools_staffed_by(request.user))
+        .select_related("school"),
+        pk=activity_id,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def exchange_edit(request, activity_id):
+    activity = _visible_activity(request, activity_id)
+    form = ExchangeForm(request.POST or None, instance=activity, school=activity.school)
+    return _exchange_form(request, form, _("Change %(title)s") % {"title": activity.title})
+
+
+def _exchange_form(request, form, title):
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.exchange_save(
+                activity=form.save(commit=False),
+                partners=form.cleaned_data["partners"],
+                organisers=form.cleaned_data["organisers"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("exchange_detail", activity_id=activity.pk)
+    return render(
+        request,
+        "exchanges/exchange_form.html",
+        {"title": title, "form": form, "school": form.instance.school},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def exchange_delete(request, activity_id):
+    activity = _visible_activity(request, activity_id)
+    if request.method == "POST":
+        services.exchange_delete(activity=activity)
+        messages.success(request, _("Activity deleted."))
+        return redirect("exchange_list")
+    return render(
+        request,
+        "exchanges/exchange_delete.html",
+        {"title": _("Delete activity"), "activity": activity},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def exchange_detail(request, activity_id):
+    activity = _visible_activity(request, activity_id)
+    day = activity.starts_on
+    groups = Group.objects.filter(
+        school=activity.school, school_year__start_year=SchoolYear.start_year_of(day)
+    ).order_by("year_level", "name")
+    candidates = (
+        pupils_visible_to(request.user)
+        .filter(
+            enrolments__group__school=activity.school,
+            enrolments__starts_on__lte=day,
+            enrolments__ends_on__gte=day,
+        )
+        .exclude(pk__in=activity.participants.values("pk"))
+        .distinct()
+        .order_by("family_name", "given_name")
+    )
+    group_form = AddGroupForm(request.POST if "add_group" in request.POST else None, groups=groups)
+    pupils_form = AddPupilsForm(
+        request.POST if "add_pupils" in request.POST else None, pupils=candidates
+    )
+    if request.method == "POST":
+        try:
+            if "add_group" in request.POST and group_form.is_valid():
+                added = services.participants_add_group(
+                    activity=activity, group=group_form.cleaned_data["group"]
+                )
+                messages.success(request, _("%(count)d pupil(s) added.") % {"count": added})
+                return redirect("exchange_detail", activity_id=activity.pk)
+            if "add_pupils" in request.POST and pupils_form.is_valid():
+                services.participants_add(
+                    activity=activity, pupils=pupils_form.cleaned_data["pupils"]
+                )
+                messages.success(request, _("Pupils added."))
+                return redirect("exchange_detail", activity_id=activity.pk)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+    participants = activity.participants.all()
+    visible = pupils_visible_to(request.user).filter(pk__in=participants.values("pk"))
+    shown = list(visible.order_by("family_name", "given_name"))
+    context = {
+        "title": activity.title,
+        "activity": activity,
+        "partners": activity.partners.all(),
+        "organisers": activity.organisers.all(),
+        "participants": shown,
+        "hidden_count": participants.count() - len(shown),
+        "group_form": group_form,
+        "pupils_form": pupils_form,
+    }
+    return render(request, "exchanges/exchange_detail.html", context)
+
+
+@require_POST
+@staff_only
+def participant_remove(request, activity_id, pupil_id):
+    activity = _visible_activity(request, activity_id)
+    pupil = get_object_or_404(
+        pupils_visible_to(request.user).filter(exchanges=activity), pk=pupil_id
+    )
+    services.participants_remove(activity=activity, pupil=pupil)
+    messages.success(request, _("%(name)s removed.") % {"name": pupil.full_name})
+    return redirect("exchange_detail", activity_id=activity.pk)
+
+
+# Partners: one register for the whole city ---------------------------------------------------
+
+
+@require_GET
+@staff_only
+def partner_list(request):
+    query = request.GET.get("q", "").strip()
+    partners = Partner.objects.annotate(
+        activity_count=Count("activities", distinct=True),
+        school_count=Count("activities__school", distinct=True),
+    ).order_by("city", "name")
+    if query:
+        partners = partners.filter(Q(name__icontains=query) | Q(city__icontains=query))
+    return render(
+        request,
+        "exchanges/partner_list.html",
+        {"title": _("German partners"), "partners": partners, "query": query},
+    )
+
+
+@require_GET
+@staff_only
+def partner_detail(request, partner_id):
+    partner = get_object_or_404(Partner, pk=partner_id)
+    schools = (
+        partner.activities.values("school__name")
+        .annotate(activities=Count("id"))
+        .order_by("school__name")
+    )
+    return render(
+        request,
+        "exchanges/partner_detail.html",
+        {"title": partner.name, "partner": partner, "schools": schools},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def partner_edit(request, partner_id=None):
+    partner = get_object_or_404(Partner, pk=partner_id) if partner_id else None
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.partner_save(partner=form.save(commit=False))
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Partner saved."))
+            return redirect("partner_detail", partner_id=saved.pk)
+    title = _("Change partner") if partner else _("New German partner")
+    return render(request, "exchanges/partner_form.html", {"title": title, "form": form})

@@ -1,0 +1,273 @@
+"""Exchange statistics, part of the aggregation layer: per school and school year, and for the
+city; counts of pupils obey the same small-cell suppression as every municipality figure.
+Each function takes a fixed number of queries, whatever the number of pupils."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Sum, When
+from django.db.models.functions import ExtractYear
+
+from exchanges.models import ExchangeActivity
+from schools.models import Enrolment, School, SchoolYear
+from taalpad import progress
+from taalpad.cefr import Skill
+
+
+@dataclass
+class ExchangeFigures:
+    activities: int = 0
+    by_kind: dict = field(default_factory=dict)
+    participants: int | None = 0  # distinct pupils by name
+    extra_participants: int = 0  # counted without names
+    enrolled: int | None = 0
+    contact_hours: float = 0.0
+    partner_cities: list = field(default_factory=list)
+    suppressed: bool = False
+
+    @property
+    def kinds(self):
+        """[(kind label, activities)] in the order of the kinds."""
+        return [
+            (label, self.by_kind[kind])
+            for kind, label in ExchangeActivity.Kind.choices
+            if kind in self.by_kind
+        ]
+
+    @property
+    def participation_rate(self):
+        if self.participants is None or not self.enrolled:
+            return None
+        return self.participants / self.enrolled
+
+
+@dataclass
+class ExchangeRow:
+    school: School
+    school_year: SchoolYear
+    figures: ExchangeFigures
+
+
+# The school year an activity belongs to: the calendar year of its start, less one before August.
+SCHOOL_YEAR = ExpressionWrapper(
+    ExtractYear("starts_on") - Case(When(starts_on__month__lt=8, then=1), default=0),
+    output_field=IntegerField(),
+)
+
+
+def exchange_statistics(*, school_years, schools=None, suppress=True):
+    """[ExchangeRow] per school and school year, plus {start_year: ExchangeFigures} city totals.
+
+    Participants are distinct pupils who took part in an activity that started in the school
+    year; the participation rate divides them by the pupils enrolled at the school that year.
+    """
+    years = {year.start_year: year for year in school_years}
+    if not years:
+        return [], {}
+    first = min(years)
+    start, end = datetime.date(first, 8, 1), datetime.date(max(years) + 1, 7, 31)
+    activities = ExchangeActivity.objects.filter(starts_on__gte=start, starts_on__lte=end)
+    enrolments = Enrolment.objects.filter(group__school_year__start_year__in=list(years))
+    school_list = (
+        list(schools)
+        if schools is not None
+        else list(School.objects.filter(sector="vo").order_by("name"))
+    )
+    school_ids = [s.pk for s in school_list]
+    activities = activities.filter(school_id__in=school_ids)
+    enrolments = enrolments.filter(group__school_id__in=school_ids)
+
+    rows = {}
+
+    def row(school_id, start_year):
+        return rows.setdefault((school_id, start_year), ExchangeFigures())
+
+    # Activities by kind, hours and anonymous participants: one grouped query.
+    for item in (
+        activities.annotate(start_year=SCHOOL_YEAR)
+        .values("school_id", "start_year", "kind")
+        .annotate(n=Count("id"), hours=Sum("contact_hours"), extra=Sum("extra_participants"))
+    ):
+        figures = row(item["school_id"], item["start_year"])
+        figures.activities += item["n"]
+        figures.by_kind[item["kind"]] = item["n"]
+        figures.contact_hours += float(item["hours"] or 0)
+        figures.extra_participants += item["extra"] or 0
+    # Distinct participants per school and year: one grouped query.
+    for item in (
+        activities.annotate(start_year=SCHOOL_YEAR)
+        .values("school_id", "start_year")
+        .annotate(pupils=Count("participants", distinct=True))
+    ):
+        row(item["school_id"], item["start_year"]).participants = item["pupils"]
+    # Pupils enrolled per school and year: one grouped query.
+    for item in enrolments.values("group__school_id", "group__school_year__start_year").annotate(
+        pupils=Count("pupil_id", distinct=True)
+    ):
+        row(item["group__school_id"], item["group__school_year__start_year"]).enrolled = item[
+            "pupils"
+        ]
+    # Partner cities: one query.
+    for item in (
+        activities.annotate(start_year=SCHOOL_YEAR)
+        .values("school_id", "start_year", "partners__city")
+        .distinct()
+    ):
+        if item["partners__city"]:
+            cities = row(item["school_id"], item["start_year"]).partner_cities
+            if item["partners__city"] not in cities:
+                cities.append(item["partners__city"])
+
+    by_school = {s.pk: s for s in school_list}
+    result = []
+    for (school_id, start_year), figures in sorted(
+        rows.items(), key=lambda kv: (kv[0][1], by_school[kv[0][0]].name)
+    ):
+        figures.partner_cities.sort()
+        result.append(ExchangeRow(by_school[school_id], years[start_year], figures))
+    city = {}
+    for item in result:
+        total = city.setdefault(item.school_year.start_year, ExchangeFigures())
+        total.activities += item.figures.activities
+        total.contact_hours += item.figures.contact_hours
+        total.extra_participants += item.figures.extra_participants
+        total.participants += item.figures.participants
+        total.enrolled += item.figures.enrolled
+        for kind, n in item.figures.by_kind.items():
+            total.by_kind[kind] = total.by_kind.get(kind, 0) + n
+        for place in item.figures.partner_cities:
+            if place not in total.partner_cities:
+                total.partner_cities.append(place)
+    if suppress:
+        result = _suppress(result, city)
+    return result, city
+
+
+def _suppress(rows, city):
+    """Withhold pupil counts (participants, enrolled, rate) resting on too few pupils, per
+    school year, with secondary suppression against the city total of that year."""
+    limit = progress.min_cell()
+    by_year = {}
+    for index, item in enumerate(rows):
+        by_year.setdefault(item.school_year.start_year, []).append(index)
+    withheld = set()
+    for start_year, indexes in by_year.items():
+        small = {
+            i
+            for i in indexes
+            if 0 < rows[i].figures.participants < limit or rows[i].figures.enrolled < limit
+        }
+        candidates = sorted(
+            (i for i in indexes if i not in small and rows[i].figures.participants > 0),
+            key=lambda i: rows[i].figures.participants,
+        )
+        while (
+            small
+            and candidates
+            and (len(small) < 2 or sum(rows[i].figures.participants for i in small) < limit)
+        ):
+            small.add(candidates.pop(0))
+        withheld |= small
+        total = city[start_year]
+        if total.participants < limit or total.enrolled < limit:
+            total.participants = total.enrolled = None
+            total.suppressed = True
+    for index in withheld:
+        figures = rows[index].figures
+        figures.participants = figures.enrolled = None
+        figures.suppressed = True
+    return rows
+
+
+def participation_comparison(*, target, on, schools=None, suppress=True):
+    """The share meeting the target among pupils who took part in an exchange in the two years
+    before `on`, against those who did not: {True: Figures, False: Figures}."""
+    since = (
+        on.replace(year=on.year - 2)
+        if not (on.month == 2 and on.day == 29)
+        else on.replace(year=on.year - 2, day=28)
+    )
+    split = progress.met_by_participation(
+        target=target,
+        on=on,
+        since=since,
+        school_ids=None if schools is None else [s.pk for s in schools],
+    )
+    if suppress:
+        split = {flag: progress._suppress_figures(figures) for flag, figures in split.items()}
+    return split
+
+
+def level_change(*, schools=None, suppress=True, since=None):
+    """{skill: (pairs, mean change in levels)} from each participant's last result before an
+    activity to their first result after it; pairs below the minimum are withheld."""
+    filters, params = [], []
+    if schools is not None:
+        ids = [s.pk for s in schools]
+        filters.append(f"a.school_id IN ({', '.join(['%s'] * len(ids)) or 'NULL'})")
+        params += ids
+    if since is not None:
+        filters.append(f"a.starts_on >= {progress._date_param(connection.vendor)}")
+        params.append(since.isoformat())
+    where = "".join(f" AND {f}" for f in filters)
+    sql = f"""
+        WITH pairs AS (
+            SELECT p.pupil_id, a.id AS activity_id, a.starts_on, a.ends_on
+            FROM exchanges_exchangeactivity_participants p
+            JOIN exchanges_exchangeactivity a ON a.id = p.exchangeactivity_id
+            WHERE 1 = 1{where}
+        ),
+        before AS (
+            SELECT pairs.pupil_id, pairs.activity_id, r.skill, r.level,
+                   ROW_NUMBER() OVER (PARTITION BY pairs.pupil_id, pairs.activity_id, r.skill
+                                      ORDER BY r.assessed_on DESC, r.entered_at DESC, r.id DESC)
+                       AS rank
+            FROM pairs JOIN schools_result r
+                 ON r.pupil_id = pairs.pupil_id AND r.assessed_on < pairs.starts_on
+        ),
+        after AS (
+            SELECT pairs.pupil_id, pairs.activity_id, r.skill, r.level,
+                   ROW_NUMBER() OVER (PARTITION BY pairs.pupil_id, pairs.activity_id, r.skill
+                                      ORDER BY r.assessed_on ASC, r.entered_at DESC, r.id DESC)
+                       AS rank
+            FROM pairs JOIN schools_result r
+                 ON r.pupil_id = pairs.pupil_id AND r.assessed_on > pairs.ends_on
+        )
+        SELECT before.skill, COUNT(*), SUM(after.level - before.level)
+        FROM before JOIN after
+             ON after.pupil_id = before.pupil_id AND after.activity_id = before.activity_id
+            AND after.skill = before.skill
+        WHERE before.rank = 1 AND after.rank = 1
+        GROUP BY before.skill
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = {skill: (int(n), int(total) / int(n)) for skill, n, total in cursor.fetchall()}
+    result = {}
+    for skill in Skill.values:
+        pairs, mean = rows.get(skill, (0, None))
+        if suppress and pairs < progress.min_cell():
+            result[skill] = (pairs if pairs == 0 else None, None)
+        else:
+            result[skill] = (pairs, mean)
+    return result
+
+
+def activities_per_city(*, schools=None, since=None):
+    """{(city, lat, lon): activities} for the map; activities are not pupil counts."""
+    activities = ExchangeActivity.objects.all()
+    if schools is not None:
+        activities = activities.filter(school__in=schools)
+    if since is not None:
+        activities = activities.filter(starts_on__gte=since)
+    counts = {}
+    for item in activities.values("partners__city", "partners__latitude", "partners__longitude"):
+        if item["partners__city"] and item["partners__latitude"] is not None:
+            key = (
+                item["partners__city"],
+                float(item["partners__latitude"]),
+                float(item["partners__longitude"]),
+            )
+            counts[key] = counts.get(key, 0) + 1
+    return counts
