@@ -42,6 +42,10 @@ def env_int(name, default, *, minimum=None):
     return number
 
 
+def env(name, default):
+    return os.environ.get(name) or default
+
+
 def env_list(name, default):
     value = os.environ.get(name)
     if value is None:
@@ -111,6 +115,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -256,13 +263,55 @@ WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
+    # Token first, so that a request without credentials is told how to authenticate (401).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["taalpad.api_permissions.HasRole"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_RATE_ANON", "60/hour"),
+        "user": env("API_RATE_USER", "3000/hour"),
+        "bulk": env("API_RATE_BULK", "300/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "taalpad.api.json_errors",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TaalPad API",
+    "DESCRIPTION": (
+        "German results, exchanges and progress toward the city's target. Authenticate with "
+        "a session or `Authorization: Token <key>` (see your profile, or "
+        "`manage.py issue_token EMAIL`). Every list is paginated and shows only what the "
+        "caller may see; the municipality receives aggregates only."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The documentation's scripts and styles come from the app itself, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SkillEnum": "taalpad.cefr.Skill",
+        "TrackEnum": "taalpad.cefr.Track",
+        "SectorEnum": "taalpad.cefr.Sector",
+        "LevelEnum": ["below_a1", "a1", "a2", "b1", "b2", "c1", "c2"],
+    },
 }
 
 # The municipality never sees a figure computed from fewer pupils than this.

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.authtoken.models import Token
 
 from taalpad import services
 from taalpad.access import Role, roles_of, start_url
@@ -120,7 +121,25 @@ def profile(request):
     context = {
         "title": _("My profile"),
         "form": form,
+        "token": Token.objects.filter(user=user).first(),
         "mfa_enabled": is_mfa_enabled(user),
         "roles": sorted(Role(r).label for r in roles_of(user)),
     }
     return render(request, "taalpad/profile.html", context)
+
+
+@require_http_methods(["POST"])
+@login_required
+def api_token(request):
+    """Make a new API token (replacing the old one) or revoke it."""
+    Token.objects.filter(user=request.user).delete()
+    if request.POST.get("action") == "create":
+        token = Token.objects.create(user=request.user)
+        messages.success(
+            request,
+            _("Your new API token: %(key)s. Keep it secret; it is not shown again in full.")
+            % {"key": token.key},
+        )
+    else:
+        messages.success(request, _("Your API token no longer works."))
+    return redirect("profile")

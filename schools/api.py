@@ -1,0 +1,375 @@
+"""REST API v1 for schools, groups, pupils, instruments and results.
+
+Every queryset comes from the access layer, so a role sees through the API exactly what it
+sees in the pages. Writes go through the same services as the pages."""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.response import Response
+from simple_history.utils import bulk_create_with_history
+
+from taalpad.access import (
+    Role,
+    can_change_result,
+    groups_visible_to,
+    pupils_visible_to,
+    results_visible_to,
+    schools_staffed_by,
+    schools_visible_to,
+)
+from taalpad.api import PUPIL_DATA_ROLES, STAFF_ROLES, BulkWriteThrottle, CodeField
+from taalpad.api_permissions import HasRole
+
+from . import services
+from .models import Enrolment, Group, Instrument, Pupil, Result, School
+
+# Serializers ---------------------------------------------------------------------------------
+
+
+class SchoolSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = School
+        fields = ["id", "name", "brin", "sector"]
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    school_year = serializers.CharField(source="school_year.name")
+
+    class Meta:
+        model = Group
+        fields = ["id", "school", "school_year", "name", "year_level", "track"]
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    school = serializers.IntegerField(source="group.school_id")
+    school_year = serializers.CharField(source="group.school_year.name")
+    year_level = serializers.IntegerField(source="group.year_level")
+    track = serializers.CharField(source="group.track")
+    start = serializers.DateField(source="starts_on")
+    end = serializers.DateField(source="ends_on")
+
+    class Meta:
+        model = Enrolment
+        fields = ["school", "group", "school_year", "year_level", "track", "start", "end"]
+
+
+class PupilSerializer(serializers.ModelSerializer):
+    enrolments = EnrolmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Pupil
+        fields = [
+            "id",
+            "pupil_number",
+            "given_name",
+            "family_name_prefix",
+            "family_name",
+            "school",
+            "enrolments",
+        ]
+
+
+class InstrumentSerializer(serializers.ModelSerializer):
+    cut_scores = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Instrument
+        fields = ["id", "name", "skill", "kind", "max_score", "school", "cut_scores"]
+
+    def get_cut_scores(self, instrument) -> dict:
+        return {
+            CodeField().to_representation(cut.level): str(cut.min_score)
+            for cut in instrument.cut_scores.all()
+        }
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    date = serializers.DateField(source="assessed_on")
+    level = CodeField(required=False, allow_null=True)
+    score = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, allow_null=True
+    )
+    skill = serializers.CharField(read_only=True)
+    entered_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Result
+        fields = [
+            "id",
+            "pupil",
+            "instrument",
+            "skill",
+            "date",
+            "score",
+            "level",
+            "entered_by",
+            "entered_at",
+            "version",
+        ]
+        read_only_fields = ["entered_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["pupil"].queryset = pupils_visible_to(request.user)
+            self.fields["instrument"].queryset = Instrument.objects.all()
+
+
+# Filters -------------------------------------------------------------------------------------
+
+
+class ResultFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(field_name="assessed_on", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="assessed_on", lookup_expr="lte")
+    school = django_filters.NumberFilter(field_name="pupil__school")
+    group = django_filters.NumberFilter(field_name="pupil__enrolments__group", distinct=True)
+    school_year = django_filters.NumberFilter(
+        field_name="pupil__enrolments__group__school_year__start_year",
+        distinct=True,
+        label="school year, by the calendar year it starts in",
+    )
+
+    class Meta:
+        model = Result
+        fields = ["pupil", "skill", "instrument"]
+
+
+class PupilFilter(django_filters.FilterSet):
+    group = django_filters.NumberFilter(field_name="enrolments__group", distinct=True)
+    school_year = django_filters.NumberFilter(
+        field_name="enrolments__group__school_year__start_year", distinct=True
+    )
+
+    class Meta:
+        model = Pupil
+        fields = ["school", "pupil_number"]
+
+
+class GroupFilter(django_filters.FilterSet):
+    school_year = django_filters.NumberFilter(field_name="school_year__start_year")
+
+    class Meta:
+        model = Group
+        fields = ["school", "track", "year_level"]
+
+
+# Views ---------------------------------------------------------------------------------------
+
+
+class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = School.objects.none()  # the model, for the schema; get_queryset decides
+    serializer_class = SchoolSerializer
+    permission_classes = [HasRole]
+    filterset_fields = ["sector"]
+    ordering_fields = ["name", "brin"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return schools_visible_to(self.request.user)
+
+
+class GroupViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Group.objects.none()  # the model, for the schema; get_queryset decides
+    serializer_class = GroupSerializer
+    permission_classes = [HasRole]
+    required_roles = STAFF_ROLES
+    filterset_class = GroupFilter
+    ordering_fields = ["name", "year_level"]
+    ordering = ["school_year__start_year", "school_id", "year_level", "name", "id"]
+
+    def get_queryset(self):
+        return groups_visible_to(self.request.user).select_related("school_year")
+
+
+class PupilViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Pupil.objects.none()  # the model, for the schema; get_queryset decides
+    serializer_class = PupilSerializer
+    permission_classes = [HasRole]
+    required_roles = PUPIL_DATA_ROLES
+    filterset_class = PupilFilter
+    ordering_fields = ["family_name", "pupil_number"]
+    ordering = ["family_name", "given_name", "id"]
+
+    def get_queryset(self):
+        enrolments = Enrolment.objects.select_related("group__school_year").order_by("starts_on")
+        return pupils_visible_to(self.request.user).prefetch_related(
+            Prefetch("enrolments", queryset=enrolments)
+        )
+
+
+class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Instrument.objects.none()  # the model, for the schema; get_queryset decides
+    serializer_class = InstrumentSerializer
+    permission_classes = [HasRole]
+    filterset_fields = ["skill", "kind", "school"]
+    ordering = ["skill", "name", "id"]
+
+    def get_queryset(self):
+        schools = schools_staffed_by(self.request.user)
+        return Instrument.objects.filter(
+            Q(school__isnull=True) | Q(school__in=schools), is_active=True
+        ).prefetch_related("cut_scores")
+
+
+RESULT_EXAMPLE = {"pupil": 12, "instrument": 3, "date": "2026-11-20", "score": "61.5"}
+
+
+class ResultViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Results. A POST with a JSON list is one atomic bulk write: every item is written, or
+    none, and the errors are listed per item. Updates and deletes need the `version` the
+    client last saw; a stale one is refused with 409 and the current result."""
+
+    queryset = Result.objects.none()  # the model, for the schema; get_queryset decides
+    serializer_class = ResultSerializer
+    permission_classes = [HasRole]
+    required_roles = PUPIL_DATA_ROLES
+    write_roles = frozenset({Role.TEACHER, Role.COORDINATOR})
+    filterset_class = ResultFilter
+    ordering_fields = ["assessed_on", "entered_at"]
+    ordering = ["-assessed_on", "-entered_at", "-id"]
+
+    def get_queryset(self):
+        return results_visible_to(self.request.user).select_related("instrument")
+
+    def get_throttles(self):
+        from rest_framework.settings import api_settings
+
+        return [throttle() for throttle in api_settings.DEFAULT_THROTTLE_CLASSES] + [
+            BulkWriteThrottle()
+        ]
+
+    @extend_schema(
+        request=ResultSerializer(many=True),
+        responses={201: ResultSerializer(many=True)},
+        examples=[
+            OpenApiExample("one result", value=RESULT_EXAMPLE, request_only=True),
+            OpenApiExample("a class in one request", value=[RESULT_EXAMPLE], request_only=True),
+        ],
+    )
+    def create(self, request, *args, **kwargs):
+        items = request.data if isinstance(request.data, list) else [request.data]
+        if not items:
+            raise exceptions.ValidationError({"message": "Send at least one result."})
+        serializer = self.get_serializer(data=items, many=True)
+        errors = [{} for _ in items]
+        if not serializer.is_valid():
+            raw = serializer.errors  # a list, or {item index: errors}, by DRF version
+            errors = (
+                [raw.get(i, {}) for i in range(len(items))] if isinstance(raw, dict) else list(raw)
+            )
+        built = []
+        for index, data in enumerate(serializer.validated_data if not any(errors) else []):
+            try:
+                built.append(self._build(data))
+            except (exceptions.ValidationError, DjangoValidationError) as error:
+                errors[index] = getattr(error, "message_dict", None) or getattr(
+                    error, "detail", {"detail": error.messages}
+                )
+        if any(errors):
+            raise exceptions.ValidationError(
+                errors if isinstance(request.data, list) else errors[0]
+            )
+        with transaction.atomic():
+            saved = bulk_create_with_history(built, Result, default_user=request.user)
+        ids = [result.pk for result in saved]
+        output = ResultSerializer(
+            Result.objects.filter(pk__in=ids).order_by("pk"),
+            many=True,
+            context=self.get_serializer_context(),
+        ).data
+        body = output if isinstance(request.data, list) else output[0]
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def _build(self, data):
+        pupil, instrument = data["pupil"], data["instrument"]
+        if not can_change_result(self.request.user, Result(pupil=pupil)):
+            raise exceptions.ValidationError(
+                {"pupil": ["You cannot enter results for this pupil."]}
+            )
+        if (
+            instrument.school_id
+            and not pupil.enrolments.filter(group__school_id=instrument.school_id).exists()
+        ):
+            raise exceptions.ValidationError(
+                {"instrument": ["This instrument belongs to another school."]}
+            )
+        return services.result_build(
+            by=self.request.user,
+            pupil=pupil,
+            instrument=instrument,
+            assessed_on=data["assessed_on"],
+            score=data.get("score"),
+            level=data.get("level"),
+        )
+
+    def _version(self, request):
+        version = request.data.get("version") if hasattr(request.data, "get") else None
+        version = (
+            version
+            or request.headers.get("If-Match", "").strip('"')
+            or request.query_params.get("version")
+        )
+        if not str(version or "").isdigit():
+            raise exceptions.ValidationError(
+                {"version": ["Give the version you last saw (field, If-Match or ?version=)."]}
+            )
+        return int(version)
+
+    def _conflict(self, error):
+        current = ResultSerializer(error.current, context=self.get_serializer_context()).data
+        return Response(
+            {"message": error.messages[0], "current": current}, status=status.HTTP_409_CONFLICT
+        )
+
+    def _changeable(self):
+        result = self.get_object()
+        if not can_change_result(self.request.user, result):
+            raise exceptions.PermissionDenied()
+        return result
+
+    @extend_schema(responses={200: ResultSerializer, 409: ResultSerializer})
+    def update(self, request, *args, **kwargs):
+        result = self._changeable()
+        version = self._version(request)
+        serializer = self.get_serializer(
+            result, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            updated = services.result_update(
+                by=request.user,
+                result=result,
+                version=version,
+                assessed_on=data.get("assessed_on", result.assessed_on),
+                score=data.get("score", result.score if result.instrument.is_scored else None),
+                level=data.get("level", None if result.instrument.is_scored else result.level),
+            )
+        except services.StaleResult as error:
+            return self._conflict(error)
+        return Response(self.get_serializer(updated).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, required=False)],
+        responses={204: None, 409: ResultSerializer},
+    )
+    def destroy(self, request, *args, **kwargs):
+        result = self._changeable()
+        try:
+            services.result_delete(by=request.user, result=result, version=self._version(request))
+        except services.StaleResult as error:
+            return self._conflict(error)
+        return Response(status=status.HTTP_204_NO_CONTENT)

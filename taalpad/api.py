@@ -1,0 +1,248 @@
+"""What every API endpoint shares: the permission class that reads the roles a view needs,
+JSON errors without internals, throttles, and the endpoints that are not about one app
+(`me`, targets with their progress and trend)."""
+
+import copy
+import datetime
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import exception_handler
+
+from schools.models import Target
+from taalpad.access import Role, memberships_of, pupil_of, roles_of
+from taalpad.api_permissions import HasRole
+from taalpad.cefr import Level, Skill
+from taalpad.progress import target_progress, target_trend
+
+logger = logging.getLogger(__name__)
+
+PUPIL_DATA_ROLES = frozenset({Role.PUPIL, Role.TEACHER, Role.COORDINATOR, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.TEACHER, Role.COORDINATOR, Role.ADMIN})
+
+
+class BulkWriteThrottle(UserRateThrottle):
+    """Stricter limits for bulk writes: only a POST with a list counts."""
+
+    scope = "bulk"
+
+    def allow_request(self, request, view):
+        if request.method == "POST" and isinstance(request.data, list):
+            return super().allow_request(request, view)
+        return True
+
+
+def json_errors(exc, context):
+    """Errors as JSON with a message and, for invalid input, the fields; never internals."""
+    if isinstance(exc, ValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        logger.exception("API error", exc_info=exc)
+        return Response(
+            {"message": "Something went wrong on our side."},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    data = response.data
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        response.data = {"message": str(data["detail"])}
+    elif isinstance(data, list):
+        response.data = {"message": "Some items are not valid; nothing was saved.", "errors": data}
+    else:
+        response.data = {"message": "The input is not valid.", "errors": data}
+    return response
+
+
+class CodeField(serializers.ChoiceField):
+    """A level as its public code (`b1`), stored as its number."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[level.code for level in Level], **kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else Level(value).code
+
+    def to_internal_value(self, data):
+        return Level.from_code(super().to_internal_value(data))
+
+
+# me ------------------------------------------------------------------------------------------
+
+
+@extend_schema(
+    responses=inline_serializer(
+        "Me",
+        {
+            "id": serializers.IntegerField(),
+            "email": serializers.EmailField(),
+            "name": serializers.CharField(),
+            "roles": serializers.ListField(child=serializers.CharField()),
+            "schools": serializers.ListField(child=serializers.DictField()),
+            "pupil": serializers.IntegerField(allow_null=True),
+        },
+    ),
+    description="The caller: roles, schools with their role, and their own pupil record.",
+)
+@api_view(["GET"])
+@permission_classes([HasRole])
+def me(request):
+    pupil = pupil_of(request.user)
+    return Response(
+        {
+            "id": request.user.pk,
+            "email": request.user.email,
+            "name": request.user.name,
+            "roles": sorted(str(role) for role in roles_of(request.user)),
+            "schools": [
+                {"id": m.school_id, "name": m.school.name, "role": m.role}
+                for m in memberships_of(request.user)
+            ],
+            "pupil": pupil.pk if pupil else None,
+        }
+    )
+
+
+# Targets, progress and trend -----------------------------------------------------------------
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    threshold = CodeField()
+    required_skills = serializers.ListField(child=serializers.ChoiceField(Skill.values))
+    sectors = serializers.ListField(child=serializers.CharField(), required=False)
+    tracks = serializers.ListField(child=serializers.CharField(), required=False)
+    year_levels = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=8), required=False
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "name",
+            "description",
+            "threshold",
+            "required_skills",
+            "sectors",
+            "tracks",
+            "year_levels",
+            "share",
+            "deadline",
+            "baseline_on",
+        ]
+
+    def validate(self, attrs):
+        target = copy.copy(self.instance) if self.instance is not None else Target()
+        for name, value in attrs.items():
+            setattr(target, name, value)
+        # Uniqueness is checked by the serializer's own validators.
+        target.full_clean(validate_unique=False, validate_constraints=False)
+        if not 0 < target.share <= 1:
+            raise serializers.ValidationError({"share": ["Give a fraction above 0, at most 1."]})
+        return attrs
+
+
+FIGURES = inline_serializer(
+    "Figures",
+    {
+        "population": serializers.IntegerField(allow_null=True),
+        "assessed": serializers.IntegerField(allow_null=True),
+        "met": serializers.IntegerField(allow_null=True),
+        "share": serializers.FloatField(allow_null=True),
+        "share_assessed": serializers.FloatField(allow_null=True),
+        "coverage": serializers.FloatField(allow_null=True),
+        "by_skill": serializers.DictField(allow_null=True),
+        "suppressed": serializers.BooleanField(),
+    },
+)
+
+
+def progress_payload(progress):
+    """The public shape of progress (DESIGN.md): the same suppressed figures as the
+    municipality's dashboard."""
+    return {
+        "target": progress.target.pk,
+        "date": progress.date.isoformat(),
+        "city": progress.city.as_dict(),
+        "schools": [
+            {"school": row.key.pk, "name": row.label, **row.figures.as_dict()}
+            for row in progress.schools
+        ],
+    }
+
+
+class TargetViewSet(viewsets.ModelViewSet):
+    """Targets of the municipality; everyone may read them and their (suppressed) progress."""
+
+    queryset = Target.objects.order_by("deadline", "pk")
+    serializer_class = TargetSerializer
+    permission_classes = [HasRole]
+    write_roles = frozenset({Role.MUNICIPALITY, Role.ADMIN})
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="default: today")],
+        responses=inline_serializer(
+            "Progress",
+            {
+                "target": serializers.IntegerField(),
+                "date": serializers.DateField(),
+                "city": FIGURES,
+                "schools": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        description="City and per-school figures on a date, with small cells withheld "
+        "(suppressed: true, figures null).",
+    )
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        target = self.get_object()
+        day = datetime.date.today()
+        if request.query_params.get("date"):
+            try:
+                day = datetime.date.fromisoformat(request.query_params["date"])
+            except ValueError:
+                raise exceptions.ValidationError({"date": ["Use YYYY-MM-DD."]}) from None
+        return Response(progress_payload(target_progress(target=target, on=day)))
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Trend",
+            {
+                "target": serializers.IntegerField(),
+                "points": serializers.ListField(child=serializers.DictField()),
+                "projection": serializers.FloatField(allow_null=True),
+                "status": serializers.CharField(),
+                "still_needed": serializers.IntegerField(allow_null=True),
+            },
+        ),
+        description="Progress on 31 July of each school year and today, the least-squares "
+        "projection to the deadline and the status (met, on_track, behind, unknown).",
+    )
+    @action(detail=True, methods=["get"])
+    def trend(self, request, pk=None):
+        trend = target_trend(target=self.get_object())
+        return Response(
+            {
+                "target": trend.target.pk,
+                "points": [
+                    {"date": p.date.isoformat(), "school_year": p.label, **p.figures.as_dict()}
+                    for p in trend.points
+                ],
+                "projection": None if trend.projection is None else round(trend.projection, 4),
+                "status": trend.status,
+                "still_needed": trend.still_needed,
+            }
+        )

@@ -1,0 +1,30 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from exchanges.api import ExchangeViewSet, PartnerViewSet
+from schools.api import (
+    GroupViewSet,
+    InstrumentViewSet,
+    PupilViewSet,
+    ResultViewSet,
+    SchoolViewSet,
+)
+from taalpad.api import TargetViewSet, me
+
+router = DefaultRouter()
+router.register("schools", SchoolViewSet, basename="school")
+router.register("groups", GroupViewSet, basename="group")
+router.register("pupils", PupilViewSet, basename="pupil")
+router.register("instruments", InstrumentViewSet, basename="instrument")
+router.register("results", ResultViewSet, basename="result")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("exchanges", ExchangeViewSet, basename="exchange")
+router.register("targets", TargetViewSet, basename="target")
+
+urlpatterns = [
+    path("v1/me/", me, name="api-me"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
