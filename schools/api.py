@@ -263,20 +263,20 @@ class ResultViewSet(
         items = request.data if isinstance(request.data, list) else [request.data]
         if not items:
             raise exceptions.ValidationError({"message": "Send at least one result."})
-        serializer = self.get_serializer(data=items, many=True)
-        errors = [{} for _ in items]
-        if not serializer.is_valid():
-            raw = serializer.errors  # a list, or {item index: errors}, by DRF version
-            errors = (
-                [raw.get(i, {}) for i in range(len(items))] if isinstance(raw, dict) else list(raw)
-            )
-        built = []
-        for index, data in enumerate(serializer.validated_data if not any(errors) else []):
+        # Each item is checked on its own, so that every faulty item is named at once.
+        errors, built = [], []
+        for item in items:
+            serializer = self.get_serializer(data=item)
+            if not serializer.is_valid():
+                errors.append(serializer.errors)
+                continue
             try:
-                built.append(self._build(data))
+                built.append(self._build(serializer.validated_data))
+                errors.append({})
             except (exceptions.ValidationError, DjangoValidationError) as error:
-                errors[index] = getattr(error, "message_dict", None) or getattr(
-                    error, "detail", {"detail": error.messages}
+                errors.append(
+                    getattr(error, "message_dict", None)
+                    or getattr(error, "detail", {"detail": error.messages})
                 )
         if any(errors):
             raise exceptions.ValidationError(

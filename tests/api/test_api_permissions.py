@@ -11,7 +11,7 @@ from tests.test_permissions import world as world  # noqa: F401 - the same objec
 
 
 def expect(default, **statuses):
-    table = {persona: default for persona in PERSONAS}
+    table = dict.fromkeys(PERSONAS, default)
     table["anonymous"] = 401
     table.update(statuses)
     return table
