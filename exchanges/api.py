@@ -5,6 +5,7 @@ from rest_framework import serializers, viewsets
 from taalpad.access import Role, exchanges_visible_to, pupils_visible_to
 from taalpad.api_permissions import HasRole
 
+from . import services
 from .models import ExchangeActivity, Partner
 
 
@@ -59,6 +60,15 @@ class PartnerViewSet(viewsets.ModelViewSet):
     write_roles = frozenset({Role.TEACHER, Role.COORDINATOR, Role.ADMIN})
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filterset_fields = ["city", "kind", "bundesland"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.partner_save(partner=Partner(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        partner = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(partner, name, value)
+        services.partner_save(partner=partner)
 
 
 class ExchangeViewSet(viewsets.ReadOnlyModelViewSet):

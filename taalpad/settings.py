@@ -301,6 +301,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation describe the API; they hold no data.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # The documentation's scripts and styles come from the app itself, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,0 +1,54 @@
+"""Schema-based fuzzing: for each role, schemathesis sends requests generated from the OpenAPI
+schema to the running app; no request may cause a server error or a response that
+contradicts the schema."""
+
+import json
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from tests.test_permissions import world as world  # noqa: F401 - the same objects
+
+FUZZED = ["anonymous", "pupil_a1", "teacher_a1", "coordinator_a", "municipality", "admin"]
+
+# The schema the app serves at /api/schema/, generated here so that no server is needed yet.
+SCHEMA = schemathesis.openapi.from_dict(
+    json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
+)
+
+
+APP = WSGIHandler()
+
+
+def fuzz_as(persona):
+    @pytest.mark.fuzz
+    @SCHEMA.parametrize()
+    @hypothesis_settings(
+        max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
+    def test(case, world, settings):  # noqa: F811
+        settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+        headers = {}
+        if persona != "anonymous":
+            token, _created = Token.objects.get_or_create(user=world["users"][persona])
+            headers["Authorization"] = f"Token {token.key}"
+        # In-process through WSGI, inside the test's transaction: no server, no flushing.
+        case.call_and_validate(
+            app=APP,
+            base_url="http://localhost",
+            headers=headers,
+            checks=[not_a_server_error, response_schema_conformance],
+        )
+
+    return test
+
+
+# One test per role, each over every operation of the schema.
+for _persona in FUZZED:
+    globals()[f"test_the_api_survives_fuzzing_as_{_persona}"] = fuzz_as(_persona)
