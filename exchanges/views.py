@@ -11,15 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schools.models import Group, SchoolYear
+from schools.selectors import school_years_with_choice
 from taalpad import exchange_stats
 from taalpad.access import (
     Role,
-    current_school_year,
     exchanges_visible_to,
     pupils_visible_to,
     schools_staffed_by,
 )
 from taalpad.decorators import role_required
+from taalpad.forms import apply_errors
 
 from . import services
 from .forms import AddGroupForm, AddPupilsForm, ExchangeForm, PartnerForm
@@ -28,26 +29,11 @@ from .models import Partner
 staff_only = role_required(Role.TEACHER, Role.COORDINATOR)
 
 
-def _apply(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _chosen_year(request):
-    years = list(SchoolYear.objects.order_by("-start_year"))
-    current = current_school_year() or (years[0] if years else None)
-    wanted = request.GET.get("year")
-    return years, next((y for y in years if str(y.start_year) == wanted), current)
-
-
 @require_GET
 @staff_only
 def exchange_list(request):
     schools = list(schools_staffed_by(request.user).order_by("name"))
-    years, year = _chosen_year(request)
+    years, year = school_years_with_choice(request.GET.get("year"))
     activities = exchanges_visible_to(request.user).filter(school__in=schools)
     if year:
         activities = activities.filter(starts_on__gte=year.starts_on, starts_on__lte=year.ends_on)
@@ -121,7 +107,7 @@ def _exchange_form(request, form, title):
                 organisers=form.cleaned_data["organisers"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("exchange_detail", activity_id=activity.pk)
@@ -259,7 +245,7 @@ def partner_edit(request, partner_id=None):
         try:
             saved = services.partner_save(partner=form.save(commit=False))
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Partner saved."))
             return redirect("partner_detail", partner_id=saved.pk)

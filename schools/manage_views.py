@@ -18,6 +18,7 @@ from taalpad import services as account_services
 from taalpad.access import Role, current_school_year, schools_managed_by
 from taalpad.cefr import Level, Skill, Track
 from taalpad.decorators import role_required
+from taalpad.forms import apply_errors
 from taalpad.models import Invitation
 
 from . import selectors, services
@@ -30,7 +31,8 @@ from .forms import (
     PupilForm,
     StaffInviteForm,
 )
-from .models import Enrolment, Group, Membership, Pupil, SchoolYear
+from .models import Enrolment, Group, Membership, Pupil
+from .selectors import school_years_with_choice
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -43,28 +45,11 @@ def _site_url(request):
     return request.build_absolute_uri("/")
 
 
-def _apply(form, error):
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _chosen_year(request):
-    years = list(SchoolYear.objects.order_by("-start_year"))
-    current = current_school_year() or (years[0] if years else None)
-    wanted = request.GET.get("year")
-    chosen = next((y for y in years if str(y.start_year) == wanted), current)
-    return years, chosen
-
-
 @require_http_methods(["GET"])
 @coordinator_only
 def school_detail(request, school_id):
     school = _managed_school(request, school_id)
-    years, school_year = _chosen_year(request)
+    years, school_year = school_years_with_choice(request.GET.get("year"))
     today = datetime.date.today()
     groups = (
         Group.objects.filter(school=school, school_year=school_year)
@@ -123,7 +108,7 @@ def _group_form(request, form, school, title):
                 group=form.save(commit=False), teachers=form.cleaned_data["teachers"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Group %(name)s saved.") % {"name": group.name})
             return redirect("group_detail", group_id=group.pk)
@@ -163,7 +148,7 @@ def pupil_create(request, school_id):
         try:
             pupil = _create_and_enrol(form)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)s added.") % {"name": pupil.full_name})
             return redirect("pupil_detail", pupil_id=pupil.pk)
@@ -201,7 +186,7 @@ def pupil_edit(request, pupil_id):
         try:
             services.pupil_save(pupil=form.save(commit=False))
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("pupil_detail", pupil_id=pupil.pk)
@@ -223,7 +208,7 @@ def pupil_enrol(request, pupil_id):
         try:
             enrolment = services.pupil_enrol(pupil=pupil, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -257,7 +242,7 @@ def enrolment_end(request, enrolment_id):
         try:
             services.enrolment_end(enrolment=enrolment, ends_on=form.cleaned_data["ends_on"])
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Enrolment ended."))
             return redirect("pupil_detail", pupil_id=enrolment.pupil_id)
@@ -276,7 +261,7 @@ def staff_list(request, school_id):
                 by=request.user, school=school, site_url=_site_url(request), **form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             if invitation:
                 messages.success(
@@ -333,7 +318,7 @@ def membership_edit(request, membership_id):
                 membership=membership, school_year=school_year, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("staff_list", school_id=membership.school_id)

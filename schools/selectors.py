@@ -1,11 +1,13 @@
 """Reads of school data. Progress figures live in taalpad.progress, not here."""
 
+import datetime
+
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from taalpad.cefr import Level, Skill
 
-from .models import ExpectedLevel, Instrument, Pupil, Result
+from .models import ExpectedLevel, Instrument, Pupil, Result, SchoolYear
 
 # "Latest" means: latest date; on the same date, the one entered last.
 LATEST_FIRST = [F("assessed_on").desc(), F("entered_at").desc(), F("pk").desc()]
@@ -209,3 +211,12 @@ def pupil_data(*, pupil):
             for s in pupil.self_assessments.order_by("assessed_on", "pk")
         ],
     }
+
+
+def school_years_with_choice(wanted):
+    """(every school year, newest first; the one asked for by its start year, else the
+    current one)."""
+    years = list(SchoolYear.objects.order_by("-start_year"))
+    current_start = SchoolYear.start_year_of(datetime.date.today())
+    current = next((y for y in years if y.start_year == current_start), years[0] if years else None)
+    return years, next((y for y in years if str(y.start_year) == str(wanted)), current)

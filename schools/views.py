@@ -20,6 +20,7 @@ from taalpad.access import (
 )
 from taalpad.cefr import Level, Skill, plain_number
 from taalpad.decorators import role_required
+from taalpad.forms import apply_errors
 from taalpad.progress import default_target, meets_target
 
 from . import services
@@ -146,14 +147,6 @@ def _changeable_result(request, result_id):
     return result
 
 
-def _apply(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 @staff_only
 def result_edit(request, result_id):
@@ -177,7 +170,7 @@ def result_edit(request, result_id):
                 level=data.get("level"),
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Result saved."))
             return redirect("pupil_detail", pupil_id=result.pupil_id)

@@ -124,3 +124,12 @@ class TargetForm(forms.ModelForm):
         if cleaned.get("share_percent") is not None:
             self.instance.share = cleaned["share_percent"] / 100
         return cleaned
+
+
+def apply_errors(form, error):
+    """Put a service's ValidationError next to the fields it names (else above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -292,8 +292,8 @@ def test_the_exchange_list_takes_a_fixed_number_of_queries(
     client.force_login(teacher_a1)
     client.get(reverse("exchange_list"))
     # session, user, memberships, municipality role, pupil role, schools, school years,
-    # current school year, activities, their partners, statistics (4)
-    with django_assert_num_queries(14):
+    # activities, their partners, statistics (4)
+    with django_assert_num_queries(13):
         client.get(reverse("exchange_list"))
 
 
