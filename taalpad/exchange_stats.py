@@ -153,22 +153,15 @@ def _suppress(rows, city):
         by_year.setdefault(item.school_year.start_year, []).append(index)
     withheld = set()
     for start_year, indexes in by_year.items():
+        counts = {i: rows[i].figures.participants for i in indexes}
         small = {
             i
             for i in indexes
             if 0 < rows[i].figures.participants < limit or rows[i].figures.enrolled < limit
         }
-        candidates = sorted(
-            (i for i in indexes if i not in small and rows[i].figures.participants > 0),
-            key=lambda i: rows[i].figures.participants,
+        withheld |= progress.withhold_more(
+            counts, small, candidates=[i for i in indexes if counts[i] > 0]
         )
-        while (
-            small
-            and candidates
-            and (len(small) < 2 or sum(rows[i].figures.participants for i in small) < limit)
-        ):
-            small.add(candidates.pop(0))
-        withheld |= small
         total = city[start_year]
         if total.participants < limit or total.enrolled < limit:
             total.participants = total.enrolled = None

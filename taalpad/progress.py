@@ -305,24 +305,27 @@ def min_cell():
     return settings.TAALPAD_MIN_CELL
 
 
-def suppress_rows(rows, *, total_shown=True):
-    """Withhold every row resting on fewer than the minimum number of pupils, and then enough
-    further rows that no withheld row can be worked out from the total shown beside them.
-
-    The rows withheld together must be at least two (else one is the total minus the others)
-    and must together hold at least the minimum (else their sum is a small figure of its own).
-    """
+def withhold_more(counts, withheld, *, candidates):
+    """Secondary suppression: add the smallest `candidates` to `withheld` until no withheld
+    count can be worked out from the total shown beside them. That takes at least two withheld
+    counts (else one is the total minus the others), together resting on at least the minimum
+    (else their sum is a small figure of its own). `counts` maps each key to its pupils."""
     limit = min_cell()
-    withheld = {index for index, row in enumerate(rows) if row.figures.population < limit}
-    if total_shown and withheld:
-        candidates = sorted(
-            (index for index in range(len(rows)) if index not in withheld),
-            key=lambda index: (rows[index].figures.population, index),
-        )
-        while candidates and (
-            len(withheld) < 2 or sum(rows[index].figures.population for index in withheld) < limit
-        ):
-            withheld.add(candidates.pop(0))
+    pool = sorted(
+        (key for key in candidates if key not in withheld), key=lambda key: (counts[key], str(key))
+    )
+    while withheld and pool and (len(withheld) < 2 or sum(counts[key] for key in withheld) < limit):
+        withheld.add(pool.pop(0))
+    return withheld
+
+
+def suppress_rows(rows, *, total_shown=True):
+    """Withhold every row resting on fewer than the minimum number of pupils, and, when a
+    total is shown beside them, enough further rows that none can be worked out from it."""
+    counts = {index: row.figures.population for index, row in enumerate(rows)}
+    withheld = {index for index, pupils in counts.items() if pupils < min_cell()}
+    if total_shown:
+        withheld = withhold_more(counts, withheld, candidates=counts)
     return [
         replace(row, figures=row.figures.withheld()) if index in withheld else row
         for index, row in enumerate(rows)
@@ -524,19 +527,13 @@ def level_distribution(*, target, on, suppress=True, schools=None):
 
 
 def _suppress_counts(row):
-    """Withhold counts below the minimum (but not zeros, which reveal no pupil) and, as in
-    `suppress_rows`, enough others that none can be worked out from the total."""
+    """Withhold counts below the minimum (but not zeros, which reveal no pupil) and enough
+    others that none can be worked out from the total."""
     limit = min_cell()
     if sum(row.values()) < limit:
         return dict.fromkeys(row)  # the whole distribution rests on too few pupils
     withheld = {key for key, value in row.items() if 0 < value < limit}
-    candidates = sorted(
-        (key for key in row if key not in withheld and row[key] > 0), key=lambda key: row[key]
-    )
-    while (
-        withheld and candidates and (len(withheld) < 2 or sum(row[key] for key in withheld) < limit)
-    ):
-        withheld.add(candidates.pop(0))
+    withheld = withhold_more(row, withheld, candidates=[k for k in row if row[k] > 0])
     return {key: (None if key in withheld else value) for key, value in row.items()}
 
 
