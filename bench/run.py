@@ -90,15 +90,22 @@ def main():
 
     def measure(name, function, floor_name=None):
         times = timed(function, args.runs)
-        rows.append((name, statistics.median(times), min(times), max(times), len(times),
-                     floor_name))
+        rows.append(
+            (name, statistics.median(times), min(times), max(times), len(times), floor_name)
+        )
 
     measure("floor: hand-written SQL, today", lambda: floor_sql(today))
-    measure("progress layer, today", lambda: target_progress(target=target, on=today),
-            "floor: hand-written SQL, today")
+    measure(
+        "progress layer, today",
+        lambda: target_progress(target=target, on=today),
+        "floor: hand-written SQL, today",
+    )
     measure("floor: hand-written SQL, past date", lambda: floor_sql(past))
-    measure("progress layer, past date", lambda: target_progress(target=target, on=past),
-            "floor: hand-written SQL, past date")
+    measure(
+        "progress layer, past date",
+        lambda: target_progress(target=target, on=past),
+        "floor: hand-written SQL, past date",
+    )
     measure("trend (all school years)", lambda: target_trend(target=target, today=today))
 
     municipality = User.objects.get(email="gemeente@taalpad.example")
@@ -112,21 +119,35 @@ def main():
         pupil = Pupil.objects.filter(enrolments__group=group).first()
         measure("floor: trivial view (login page)", lambda: Client().get("/accounts/login/"))
         city.get("/city/")
-        measure("municipality dashboard page", lambda: city.get("/city/"),
-                "floor: trivial view (login page)")
-        measure("progress API", lambda: city.get(f"/api/v1/targets/{target.pk}/progress/"),
-                "floor: trivial view (login page)")
-        measure("group page", lambda: staff.get(f"/groups/{group.pk}/"),
-                "floor: trivial view (login page)")
-        measure("pupil page (staff)", lambda: staff.get(f"/pupils/{pupil.pk}/"),
-                "floor: trivial view (login page)")
+        measure(
+            "municipality dashboard page",
+            lambda: city.get("/city/"),
+            "floor: trivial view (login page)",
+        )
+        measure(
+            "progress API",
+            lambda: city.get(f"/api/v1/targets/{target.pk}/progress/"),
+            "floor: trivial view (login page)",
+        )
+        measure(
+            "group page",
+            lambda: staff.get(f"/groups/{group.pk}/"),
+            "floor: trivial view (login page)",
+        )
+        measure(
+            "pupil page (staff)",
+            lambda: staff.get(f"/pupils/{pupil.pk}/"),
+            "floor: trivial view (login page)",
+        )
 
     board = dashboard.build(target=target, on=today, suppress=True)
     data = dashboard.trend_data(board)
     measure("floor: bare matplotlib trend render", lambda: charts.trend_chart(data))
-    measure("trend chart through the cache", lambda: charts.cached_svg("trend", data,
-                                                                        charts.trend_chart),
-            "floor: bare matplotlib trend render")
+    measure(
+        "trend chart through the cache",
+        lambda: charts.cached_svg("trend", data, charts.trend_chart),
+        "floor: bare matplotlib trend render",
+    )
 
     floors = {name: median for name, median, *_rest in rows}
     print(f"{'measurement':45} {'median ms':>10} {'min–max ms':>17} {'runs':>5} {'× floor':>8}")

@@ -68,3 +68,18 @@ class RequireTwoFactorMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing shown to a logged-in person is kept by the browser or a proxy: pages hold pupil
+    data. Responses that set their own caching (charts of aggregates, static files) keep it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -9,6 +9,7 @@ admin.site.site_title = "TaalPad"
 urlpatterns = [
     path("", views.home, name="home"),
     path("welcome/", views.no_role, name="no_role"),
+    path("healthz", views.healthz, name="healthz"),
     path("city/", dashboard_views.municipality_dashboard, name="municipality_start"),
     path(
         "city/chart/<str:kind>.svg", dashboard_views.municipality_chart, name="municipality_chart"

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -143,3 +144,23 @@ def api_token(request):
     else:
         messages.success(request, _("Your API token no longer works."))
     return redirect("profile")
+
+
+@require_GET
+def healthz(request):
+    """For a load balancer: is the database reachable and are all migrations applied?
+    No login, no data."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception:  # any database failure means: not healthy
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    if pending:
+        return JsonResponse({"status": "migrations pending"}, status=503)
+    response = JsonResponse({"status": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
