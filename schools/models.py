@@ -176,6 +176,8 @@ class Pupil(models.Model):
         related_name="pupil",
         verbose_name=_("account"),
     )
+    # Set when the retention period ran out: names, number, e-mail and account are gone.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pupil")

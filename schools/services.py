@@ -530,3 +530,62 @@ def self_assessment_record(*, pupil, skill, ticked, on=None):
     assessment.full_clean()
     assessment.save()
     return assessment
+
+
+# Retention ----------------------------------------------------------------------------------
+
+
+def leavers(*, today, years):
+    """Pupils not yet anonymised whose last enrolment ended more than `years` years ago."""
+    from django.db.models import Max
+
+    from .models import Pupil
+
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - years, day=28)
+    return (
+        Pupil.objects.filter(anonymised_at__isnull=True)
+        .annotate(last_day=Max("enrolments__ends_on"))
+        .filter(last_day__lt=cutoff)
+    )
+
+
+@transaction.atomic
+def pupils_anonymise(*, pupils):
+    """Remove what identifies these pupils: names, number, e-mail, account, self-assessments.
+
+    Results, enrolments and exchange participation stay, as rows of an anonymous pupil, so
+    that past figures do not change.
+    """
+    from django.utils import timezone
+
+    from taalpad.models import User
+
+    from .models import Pupil, SelfAssessment
+
+    pupils = list(pupils)
+    ids = [pupil.pk for pupil in pupils]
+    account_ids = [pupil.user_id for pupil in pupils if pupil.user_id]
+    now = timezone.now()
+    for pupil in pupils:
+        pupil.given_name, pupil.family_name_prefix, pupil.family_name = "", "", "—"
+        pupil.pupil_number = f"anon-{pupil.pk}"
+        pupil.email, pupil.user, pupil.anonymised_at = "", None, now
+    Pupil.objects.bulk_update(
+        pupils,
+        [
+            "given_name",
+            "family_name_prefix",
+            "family_name",
+            "pupil_number",
+            "email",
+            "user",
+            "anonymised_at",
+        ],
+        batch_size=500,
+    )
+    SelfAssessment.objects.filter(pupil_id__in=ids).delete()
+    User.objects.filter(pk__in=account_ids).delete()
+    return len(pupils)

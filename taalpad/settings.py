@@ -335,6 +335,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Pupils whose last enrolment ended longer ago than this are anonymised by purge_leavers.
+TAALPAD_RETENTION_YEARS = env_int("TAALPAD_RETENTION_YEARS", 2, minimum=1)
+
 # The municipality never sees a figure computed from fewer pupils than this.
 TAALPAD_MIN_CELL = env_int("TAALPAD_MIN_CELL", 10, minimum=5)
 

@@ -51,8 +51,10 @@ def test_error_pages_reveal_nothing_internal(client, teacher_a1):
     assert "This page does not exist" in body
     assert "Traceback" not in body and "urlpatterns" not in body
     forbidden = client.get(reverse("municipality_start"))
-    assert forbidden.status_code == 403 and "Your role does not give access" in \
-        forbidden.content.decode()
+    assert (
+        forbidden.status_code == 403
+        and "Your role does not give access" in forbidden.content.decode()
+    )
 
 
 def test_the_health_check_needs_no_login_and_shows_no_data(client, db):
@@ -67,13 +69,24 @@ def test_secure_cookies_carry_the_host_prefix(settings):
     assert settings.SESSION_COOKIE_HTTPONLY
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                    reason="the same settings are checked in the SQLite run")
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the same settings are checked in the SQLite run",
+)
 def test_the_deploy_check_passes_with_production_settings():
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 20 + "-a-long-random-secret-key-1234",
-           "ALLOWED_HOSTS": "taalpad.enschede.example", "SECURE_SSL_REDIRECT": "1"}
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 20 + "-a-long-random-secret-key-1234",
+        "ALLOWED_HOSTS": "taalpad.enschede.example",
+        "SECURE_SSL_REDIRECT": "1",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
