@@ -90,3 +90,23 @@ def test_the_deploy_check_passes_with_production_settings():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_content_security_policy_allows_nothing_inline(client, teacher_a1):
+    client.force_login(teacher_a1)
+    for url in (reverse("teacher_start"), reverse("api-docs"), "/pupils/999999/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_pages_carry_no_inline_script(client, teacher_a1, group_a1):
+    client.force_login(teacher_a1)
+    for url in (
+        reverse("teacher_start"),
+        reverse("group_detail", args=[group_a1.pk]),
+        reverse("api-docs"),
+        reverse("account_login"),
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and "<style>" not in html and ' style="' not in html, url
