@@ -12,6 +12,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from simple_history.utils import bulk_create_with_history
 
+from taalpad import audit
 from taalpad.access import (
     Role,
     can_change_result,
@@ -23,6 +24,7 @@ from taalpad.access import (
 )
 from taalpad.api import PUPIL_DATA_ROLES, STAFF_ROLES, BulkWriteThrottle, CodeField
 from taalpad.api_permissions import HasRole
+from taalpad.models import PupilAccess
 
 from . import services
 from .models import Enrolment, Group, Instrument, Pupil, Result, School
@@ -196,6 +198,11 @@ class PupilViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["family_name", "pupil_number"]
     ordering = ["family_name", "given_name", "id"]
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit.record(request, response.data["id"], PupilAccess.Action.VIEW)
+        return response
+
     def get_queryset(self):
         enrolments = Enrolment.objects.select_related("group__school_year").order_by("starts_on")
         return pupils_visible_to(self.request.user).prefetch_related(
@@ -284,6 +291,15 @@ class ResultViewSet(
             )
         with transaction.atomic():
             saved = bulk_create_with_history(built, Result, default_user=request.user)
+            PupilAccess.objects.bulk_create(
+                PupilAccess(
+                    user_id=request.user.pk,
+                    pupil_id=pupil_id,
+                    path=request.path,
+                    action=PupilAccess.Action.CHANGE,
+                )
+                for pupil_id in sorted({result.pupil_id for result in built})
+            )
         ids = [result.pk for result in saved]
         output = ResultSerializer(
             Result.objects.filter(pk__in=ids).order_by("pk"),
@@ -360,6 +376,7 @@ class ResultViewSet(
             )
         except services.StaleResult as error:
             return self._conflict(error)
+        audit.record(request, updated.pupil_id, PupilAccess.Action.CHANGE)
         return Response(self.get_serializer(updated).data)
 
     @extend_schema(
@@ -372,4 +389,5 @@ class ResultViewSet(
             services.result_delete(by=request.user, result=result, version=self._version(request))
         except services.StaleResult as error:
             return self._conflict(error)
+        audit.record(request, result.pupil_id, PupilAccess.Action.CHANGE)
         return Response(status=status.HTTP_204_NO_CONTENT)

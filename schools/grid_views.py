@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from taalpad import audit
 from taalpad.access import Role, groups_visible_to
 from taalpad.cefr import Level, plain_number
 from taalpad.decorators import role_required
+from taalpad.models import PupilAccess
 
 from . import services
 from .forms import GridChoiceForm
@@ -68,6 +70,10 @@ def group_grid(request, group_id):
             errors = error.by_pupil
             messages.error(request, error.messages[0])
         else:
+            if entries:
+                audit.record_many(
+                    request, [p.pk for p, _v, _w in entries], PupilAccess.Action.CHANGE
+                )
             messages.success(
                 request,
                 _("Saved: %(created)d new and %(updated)d corrected result(s).")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from taalpad import security_log
 from taalpad import services as account_services
 from taalpad.access import Role, current_school_year, schools_managed_by
 from taalpad.cefr import Level, Skill, Track
@@ -263,6 +264,13 @@ def staff_list(request, school_id):
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            security_log.event(
+                "staff_role_given",
+                request,
+                school=school.pk,
+                role=form.cleaned_data["role"],
+                invited=bool(invitation),
+            )
             if invitation:
                 messages.success(
                     request,
@@ -320,6 +328,13 @@ def membership_edit(request, membership_id):
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            security_log.event(
+                "staff_role_changed",
+                request,
+                membership=membership.pk,
+                member=membership.user_id,
+                role=form.cleaned_data["role"],
+            )
             messages.success(request, _("Changes saved."))
             return redirect("staff_list", school_id=membership.school_id)
     context = {

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from exchanges.models import ExchangeActivity
+from taalpad import audit, security_log
 from taalpad.access import Role, can_manage_school, pupil_of, pupils_visible_to
 from taalpad.cando import CAN_DO, LEVEL_MEANING, statement_codes
 from taalpad.cefr import Level, Skill
 from taalpad.charts import cached_svg, growth_chart
 from taalpad.decorators import role_required
+from taalpad.models import PupilAccess
 from taalpad.progress import default_target
 
 from . import services
@@ -43,6 +45,7 @@ def _meaning(skill, level):
 @role_required(Role.PUPIL)
 def pupil_start(request):
     pupil = pupil_of(request.user)
+    audit.record(request, pupil.pk, PupilAccess.Action.VIEW)
     today = datetime.date.today()
     current = pupil_current_results(pupil=pupil, on=today)
     history = list(pupil_results(pupil=pupil).order_by("assessed_on", "entered_at", "pk"))
@@ -150,6 +153,8 @@ def data_download(request, pupil_id, fmt):
     # The pupil themself, or a coordinator answering a request for access; not a teacher.
     if pupil_of(request.user) != pupil and not can_manage_school(request.user, pupil.school):
         raise Http404
+    audit.record(request, pupil.pk, PupilAccess.Action.DOWNLOAD)
+    security_log.event("pupil_data_download", request, pupil=pupil.pk, format=fmt)
     data = pupil_data(pupil=pupil)
     stem = f"taalpad-{pupil.pupil_number}"
     if fmt == "json":

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from taalpad import security_log
 from taalpad.access import (
     Role,
     groups_visible_to,
@@ -140,6 +141,15 @@ def import_confirm(request, batch_id):
             "next": request.POST.get("next", ""),
         }
         return render(request, "schools/import.html", context)
+    security_log.event(
+        "import",
+        request,
+        kind=batch.kind,
+        school=batch.school_id,
+        rows=len(plan.rows),
+        created=created,
+        changed=changed,
+    )
     batch.applied_at = timezone.now()
     batch.content = b""
     batch.save(update_fields=["applied_at", "content"])
@@ -221,6 +231,7 @@ def _export(request, results, enrolments, filename):
         )
     )
     fmt = request.GET.get("format", "csv")
+    security_log.event("export", request, table=filename, rows=len(rows), format=fmt)
     if fmt == "xlsx":
         return _download(write_xlsx(EXPORT_HEADERS, rows, title=filename), f"{filename}.xlsx", fmt)
     return _download(write_csv(EXPORT_HEADERS, rows), f"{filename}.csv", "csv")

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from taalpad import audit
 from taalpad.access import (
     Role,
     can_change_result,
@@ -21,6 +22,7 @@ from taalpad.access import (
 from taalpad.cefr import Level, Skill, plain_number
 from taalpad.decorators import role_required
 from taalpad.forms import apply_errors
+from taalpad.models import PupilAccess
 from taalpad.progress import default_target, meets_target
 
 from . import services
@@ -120,6 +122,7 @@ def pupil_detail(request, pupil_id):
     pupil = get_object_or_404(
         pupils_visible_to(request.user).select_related("school", "user"), pk=pupil_id
     )
+    audit.record(request, pupil.pk, PupilAccess.Action.VIEW)
     current = pupil_current_results(pupil=pupil, on=datetime.date.today())
     enrolments = pupil.enrolments.select_related("group__school", "group__school_year").order_by(
         "-starts_on"
@@ -172,6 +175,7 @@ def result_edit(request, result_id):
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            audit.record(request, result.pupil_id, PupilAccess.Action.CHANGE)
             messages.success(request, _("Result saved."))
             return redirect("pupil_detail", pupil_id=result.pupil_id)
     context = {"title": _("Correct a result"), "result": result, "form": form}
@@ -191,6 +195,7 @@ def result_delete(request, result_id):
         except ValidationError as exc:
             error = exc.messages[0]
         else:
+            audit.record(request, result.pupil_id, PupilAccess.Action.CHANGE)
             messages.success(request, _("Result deleted. Its history is kept."))
             return redirect("pupil_detail", pupil_id=result.pupil_id)
     context = {"title": _("Delete a result"), "result": result, "error": error}

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class TaalpadConfig(AppConfig):
     name = "taalpad"
     verbose_name = "TaalPad"
+
+    def ready(self):
+        from taalpad import security_log  # noqa: F401 - connects the security signals

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schools.models import SchoolYear, Target
-from taalpad import charts, dashboard, exchange_stats, report
+from taalpad import charts, dashboard, exchange_stats, report, security_log
 from taalpad.access import Role, schools_managed_by
 from taalpad.cefr import Skill
 from taalpad.decorators import role_required
@@ -90,12 +90,13 @@ def _chart(board, kind):
     return response
 
 
-def _export(board, name, fmt, stem):
+def _export(request, board, name, fmt, stem):
     if board is None or fmt not in ("csv", "xlsx"):
         raise Http404
     if name not in dashboard.TABLES or (name == "groups" and board.school is None):
         raise Http404
     title, headers, rows = dashboard.table(board, name)
+    security_log.event("export", request, table=name, rows=len(rows), format=fmt)
     filename = slugify(f"{stem}-{name}-{board.progress.date}")
     if fmt == "xlsx":
         content, kind = (
@@ -139,7 +140,7 @@ def municipality_chart(request, kind):
 @require_GET
 @municipality_only
 def municipality_export(request, table, fmt):
-    return _export(_board(request), table, fmt, "taalpad-city")
+    return _export(request, _board(request), table, fmt, "taalpad-city")
 
 
 @require_GET
@@ -216,7 +217,7 @@ def school_chart(request, school_id, kind):
 @coordinator_only
 def school_export(request, school_id, table, fmt):
     school = _managed(request, school_id)
-    return _export(_board(request, school=school), table, fmt, f"taalpad-{school.brin}")
+    return _export(request, _board(request, school=school), table, fmt, f"taalpad-{school.brin}")
 
 
 # Exchanges, for the municipality -----------------------------------------------------------

@@ -3,6 +3,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from taalpad import security_log
 from taalpad.access import roles_of
 
 
@@ -14,6 +15,7 @@ def role_required(*roles):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not roles_of(request.user) & set(roles):
+                security_log.event("access_denied", request, needed=sorted(roles))
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -152,3 +152,30 @@ class ClaimCode(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class PupilAccess(models.Model):
+    """Who read or changed which pupil's record, and when: an append-only audit trail.
+
+    Database triggers refuse every UPDATE and DELETE of these rows, so the application itself
+    cannot alter the trail. Plain ids, not foreign keys: the trail outlives accounts.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        CHANGE = "change", _("changed")
+        DOWNLOAD = "download", _("downloaded")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user_id = models.BigIntegerField(_("account"), null=True)
+    pupil_id = models.BigIntegerField(_("pupil"), db_index=True)
+    action = models.CharField(_("what"), max_length=10, choices=Action.choices)
+    path = models.CharField(_("where"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("pupil record access")
+        verbose_name_plural = _("pupil record accesses")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.pupil_id}"

@@ -360,6 +360,13 @@ TAALPAD_MIN_CELL = env_int("TAALPAD_MIN_CELL", 10, minimum=5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "taalpad.logformat.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "taalpad.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
 }
