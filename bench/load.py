@@ -70,8 +70,9 @@ def start_gunicorn(port, workers):
         "SECURE_COOKIES": "0",
         "DEBUG": "0",
     }
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
-                   check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
     process = subprocess.Popen(
         [
             sys.executable,

@@ -344,6 +344,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "taalpad.api_schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SkillEnum": "taalpad.cefr.Skill",
         "TrackEnum": "taalpad.cefr.Track",

@@ -216,3 +216,14 @@ def test_the_schema_validates_and_the_docs_need_no_cdn(client, teacher_a1):
     docs = client.get(reverse("api-docs")).content.decode()
     assert "swagger-ui" in docs
     assert "cdn" not in docs.lower() and 'src="http' not in docs
+
+
+def test_every_operation_documents_its_errors():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"401", "403", "404", "429"} <= set(operation["responses"]), (method, path)
+    conflict = schema["paths"]["/api/v1/results/{id}/"]["patch"]["responses"]["409"]
+    assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/Conflict")
