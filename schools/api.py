@@ -379,6 +379,11 @@ class ResultViewSet(
         audit.record(request, updated.pupil_id, PupilAccess.Action.CHANGE)
         return Response(self.get_serializer(updated).data)
 
+    @extend_schema(responses={200: ResultSerializer, 409: ResultSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
     @extend_schema(
         parameters=[OpenApiParameter("version", int, required=False)],
         responses={204: None, 409: ResultSerializer},
