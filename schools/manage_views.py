@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from taalpad import security_log
 from taalpad import services as account_services
-from taalpad.access import Role, current_school_year, schools_managed_by
+from taalpad.access import Role, current_school_year, pupils_managed_by, schools_managed_by
 from taalpad.cefr import Level, Skill, Track
 from taalpad.decorators import role_required
 from taalpad.forms import apply_errors
@@ -169,13 +169,7 @@ def _create_and_enrol(form):
 
 
 def _managed_pupil(request, pupil_id):
-    managed = schools_managed_by(request.user)
-    return get_object_or_404(
-        Pupil.objects.filter(
-            Q(school__in=managed) | Q(enrolments__group__school__in=managed)
-        ).distinct(),
-        pk=pupil_id,
-    )
+    return get_object_or_404(pupils_managed_by(request.user), pk=pupil_id)
 
 
 @require_http_methods(["GET", "POST"])

@@ -130,6 +130,15 @@ def schools_managed_by(user):
     return School.objects.filter(pk__in=_school_ids(user, Membership.Role.COORDINATOR))
 
 
+def pupils_managed_by(user):
+    """Pupils a coordinator manages: of their schools now, or enrolled there at any time."""
+    managed = _school_ids(user, Membership.Role.COORDINATOR)
+    return Pupil.objects.filter(
+        Q(school_id__in=managed)
+        | Q(pk__in=Enrolment.objects.filter(group__school_id__in=managed).values("pupil_id"))
+    )
+
+
 def groups_visible_to(user):
     """Groups whose pupil lists the user may open."""
     if _is_admin(user):
