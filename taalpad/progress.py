@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from schools.models import School, SchoolYear, Target
-from taalpad.cefr import Level, Skill
+from taalpad.cefr import Level, Skill, Track
 
 
 def default_target(on=None):
@@ -391,8 +391,6 @@ def _progress_from_cells(target, day, cells, *, suppress, schools_by_id):
 
 
 def _track_order(track):
-    from taalpad.cefr import Track
-
     return Track.values.index(track) if track in Track.values else 99
 
 
@@ -429,8 +427,6 @@ class Trend:
     status: str  # "met", "on_track", "behind" or "unknown"
     still_needed: int | None
     deadline_passed: bool
-
-    STATUS_LABELS = {"met": "met", "on_track": "on track", "behind": "behind", "unknown": "unknown"}
 
 
 def trend_dates(target, today):
