@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from . import levels
 from .models import (
     CutScore,
     Enrolment,
@@ -91,6 +93,26 @@ class ResultAdmin(admin.ModelAdmin):
     list_select_related = ["pupil", "instrument", "entered_by"]
     raw_id_fields = ["pupil", "instrument", "entered_by"]
     show_full_result_count = False
+
+    # Edits here bypass the services, so they keep the level table in step themselves.
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            previous = Result.objects.filter(pk=obj.pk).values_list("pupil_id", flat=True)
+            pupils = {obj.pupil_id, *previous}
+            obj.skill = obj.instrument.skill
+            super().save_model(request, obj, form, change)
+            levels.refresh(pupils)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            levels.refresh([obj.pupil_id])
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            pupils = set(queryset.values_list("pupil_id", flat=True))
+            super().delete_queryset(request, queryset)
+            levels.refresh(pupils)
 
 
 @admin.register(Target)

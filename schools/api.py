@@ -10,7 +10,6 @@ from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
-from simple_history.utils import bulk_create_with_history
 
 from taalpad import audit
 from taalpad.access import (
@@ -290,7 +289,7 @@ class ResultViewSet(
                 errors if isinstance(request.data, list) else errors[0]
             )
         with transaction.atomic():
-            saved = bulk_create_with_history(built, Result, default_user=request.user)
+            saved = services.results_create(by=request.user, results=built)
             PupilAccess.objects.bulk_create(
                 PupilAccess(
                     user_id=request.user.pk,

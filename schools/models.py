@@ -474,6 +474,36 @@ class Result(models.Model):
         return Level(self.level).code
 
 
+class LevelSpan(models.Model):
+    """A pupil's level in a skill from `valid_from` until the day before `valid_to`.
+
+    Derived from the results and rewritten by `schools.levels` on every write, so that "the
+    current level on date D" is one indexed row per pupil and skill instead of a search for
+    the latest result. The last span of a pupil and skill runs until OPEN_END.
+    """
+
+    OPEN_END = datetime.date(9999, 12, 31)
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+", db_index=False)
+    skill = models.CharField(max_length=20, choices=Skill.choices)
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+
+    class Meta:
+        indexes = [
+            # Covers the progress query: found by pupil, filtered on dates, read without the
+            # table.
+            models.Index(
+                fields=["pupil", "valid_to", "valid_from", "skill", "level"],
+                name="levelspan_pupil_dates_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil_id} {self.skill} {self.level} {self.valid_from}–{self.valid_to}"
+
+
 class ExpectedLevel(models.Model):
     """The level a track is expected to reach in a skill by the end of school.
 

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from taalpad import data_version
 from taalpad.cefr import Level, plain_number
 
+from . import levels
 from .models import CutScore, Enrolment, Group, Instrument, Membership, Result
 
 
@@ -140,7 +142,16 @@ def result_record(*, by, pupil, instrument, assessed_on, score=None, level=None)
     )
     result._history_user = by
     result.save()
+    levels.refresh([pupil.pk])
     return result
+
+
+@transaction.atomic
+def results_create(*, by, results):
+    """Write results built by `result_build` (an API batch, say) at once."""
+    saved = bulk_create_with_history(results, Result, default_user=by)
+    levels.refresh(result.pupil_id for result in saved)
+    return saved
 
 
 class StaleResult(ValidationError):
@@ -195,6 +206,7 @@ def result_update(*, by, result, version, assessed_on, score=None, level=None):
     current.version += 1
     current._history_user = by
     current.save()
+    levels.refresh([current.pupil_id])
     return current
 
 
@@ -203,6 +215,7 @@ def result_delete(*, by, result, version):
     current = _lock_current(result, version)
     current._history_user = by
     current.delete()
+    levels.refresh([current.pupil_id])
 
 
 # Groups, pupils, enrolments and staff --------------------------------------------------------
@@ -389,6 +402,7 @@ def results_save_grid(*, by, instrument, assessed_on, entries):
         bulk_update_with_history(
             changed, Result, ["score", "level", "entered_by", "version"], default_user=by
         )
+    levels.refresh(result.pupil_id for result in [*new, *changed])
     return len(new), len(changed)
 
 
@@ -434,6 +448,7 @@ def results_import_apply(*, by, plan):
             batch_size=500,
             default_user=by,
         )
+    levels.refresh(result.pupil_id for result in [*new, *changed])
     return len(new), len(changed)
 
 
@@ -478,6 +493,7 @@ def pupils_import_apply(*, by, plan, school):
         ],
         batch_size=2000,
     )
+    data_version.bump()  # bulk writes of enrolments send no signals
     return len(new_pupils), len(changed)
 
 

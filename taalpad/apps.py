@@ -6,4 +6,6 @@ class TaalpadConfig(AppConfig):
     verbose_name = "TaalPad"
 
     def ready(self):
-        from taalpad import security_log  # noqa: F401 - connects the security signals
+        from taalpad import data_version, security_log  # noqa: F401 - connects the security signals
+
+        data_version.connect()

@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from exchanges.models import Bundesland, ExchangeActivity, Partner
+from schools import levels
 from schools.models import (
     CutScore,
     Enrolment,
     Group,
     Instrument,
+    LevelSpan,
     Membership,
     Pupil,
     Result,
@@ -268,6 +270,7 @@ def demo_data_exists():
 
 def clear_demo_city():
     """Removes every school, pupil, result, exchange and demo account."""
+    LevelSpan.objects.all().delete()
     Result.objects.all().delete()
     Result.history.all().delete()
     ExchangeActivity.objects.all().delete()
@@ -827,9 +830,14 @@ class _CityBuilder:
         self.log(f"  {self.summary.pupils} pupils, {len(self.groups)} groups")
         self.build_pupil_accounts()
         self.build_results()
+        levels.rebuild()  # one statement for the whole city instead of a refresh per batch
         self.log(f"  {self.summary.results} results")
         self.build_exchanges()
         self.build_targets()
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner guesses one row per table after a bulk load.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 

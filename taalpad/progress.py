@@ -5,7 +5,8 @@ they cannot disagree. Everything under "How the numbers are computed" in DESIGN.
 
 - population on D: pupils with an enrolment active on D in a group whose school, track and
   year level match the target; a pupil counts for the school of that enrolment;
-- current level in a skill on D: the latest result on or before D (same date: entered last);
+- current level in a skill on D: the latest result on or before D (same date: entered last),
+  read from the level table that `schools.levels` keeps in step with the results;
 - assessed: a result in every required skill; met: at or above the threshold in all of them.
 
 One SQL query computes, for any number of dates, the counts per group; Python then only adds
@@ -14,13 +15,16 @@ suppression for the municipality happens here too, before any figure leaves this
 """
 
 import datetime
+import hashlib
 import math
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from schools.models import School, SchoolYear, Target
+from taalpad import data_version
 from taalpad.cefr import Level, Skill, Track
 
 
@@ -174,8 +178,8 @@ def _per_pupil(target, dates, school_ids):
     values = ", ".join(f"({date_sql})" for _ in dates)
     where, filter_params = _filters(target, school_ids)
     per_skill = ",\n".join(
-        f"MAX(CASE WHEN latest.skill = %s THEN 1 ELSE 0 END) AS a{i}, "
-        f"MAX(CASE WHEN latest.skill = %s AND latest.level >= %s THEN 1 ELSE 0 END) AS m{i}"
+        f"MAX(CASE WHEN span.skill = %s THEN 1 ELSE 0 END) AS a{i}, "
+        f"MAX(CASE WHEN span.skill = %s AND span.level >= %s THEN 1 ELSE 0 END) AS m{i}"
         for i in range(len(skills))
     )
     per_skill_params = []
@@ -191,40 +195,62 @@ def _per_pupil(target, dates, school_ids):
             JOIN schools_school s ON s.id = g.school_id
             WHERE 1 = 1{where}
         ),
-        ranked AS (
-            SELECT pop.d, r.pupil_id, r.skill, r.level,
-                   ROW_NUMBER() OVER (
-                       PARTITION BY pop.d, r.pupil_id, r.skill
-                       ORDER BY r.assessed_on DESC, r.entered_at DESC, r.id DESC
-                   ) AS rank
-            FROM pop
-            JOIN schools_result r ON r.pupil_id = pop.pupil_id AND r.assessed_on <= pop.d
-            WHERE r.skill IN ({", ".join(["%s"] * len(skills))})
-        ),
-        latest AS (SELECT d, pupil_id, skill, level FROM ranked WHERE rank = 1),
         per_pupil AS (
             SELECT pop.d, pop.pupil_id, pop.school_id, pop.group_id, pop.track, pop.year_level,
-                   CASE WHEN COUNT(latest.skill) = %s THEN 1 ELSE 0 END AS assessed,
-                   CASE WHEN SUM(CASE WHEN latest.level >= %s THEN 1 ELSE 0 END) = %s
+                   CASE WHEN COUNT(span.skill) = %s THEN 1 ELSE 0 END AS assessed,
+                   CASE WHEN SUM(CASE WHEN span.level >= %s THEN 1 ELSE 0 END) = %s
                         THEN 1 ELSE 0 END AS met,
                    {per_skill}
             FROM pop
-            LEFT JOIN latest ON latest.d = pop.d AND latest.pupil_id = pop.pupil_id
+            LEFT JOIN schools_levelspan span ON span.pupil_id = pop.pupil_id
+                 AND span.valid_to > pop.d AND span.valid_from <= pop.d
+                 AND span.skill IN ({", ".join(["%s"] * len(skills))})
             GROUP BY pop.d, pop.pupil_id, pop.school_id, pop.group_id, pop.track, pop.year_level
         )
     """
     params = (
         [day.isoformat() for day in dates]
         + filter_params
-        + skills
         + [len(skills), target.threshold, len(skills)]
         + per_skill_params
+        + skills
     )
     return sql, params
 
 
+CACHE_SECONDS = 3600  # a safety net: a change of the data version drops entries at once
+
+
+def _cache_key(target, day, school_ids):
+    scope = "all" if school_ids is None else ",".join(map(str, sorted(school_ids)))
+    definition = (
+        target.pk,
+        target.threshold,
+        sorted(target.required_skills),
+        sorted(target.sectors or []),
+        sorted(target.tracks or []),
+        sorted(target.year_levels or []),
+        scope,
+    )
+    digest = hashlib.sha256(repr(definition).encode()).hexdigest()[:32]
+    return f"progress-cells:{data_version.current()}:{digest}:{day.isoformat()}"
+
+
 def _cells(target, dates, *, school_ids=None):
-    """{date: {(school id, group id, track, year level): Figures}} in one query."""
+    """{date: {(school id, group id, track, year level): Figures}}: the cells of each date are
+    kept in the cache under the data version; the dates not there come from one query."""
+    keys = {day: _cache_key(target, day, school_ids) for day in dates}
+    found = cache.get_many(list(keys.values()))
+    cells = {day: found[key] for day, key in keys.items() if key in found}
+    missing = [day for day in dates if day not in cells]
+    if missing:
+        computed = _query_cells(target, missing, school_ids=school_ids)
+        cache.set_many({keys[day]: computed[day] for day in missing}, CACHE_SECONDS)
+        cells.update(computed)
+    return {day: cells[day] for day in dates}
+
+
+def _query_cells(target, dates, *, school_ids=None):
     skills = list(target.required_skills)
     if not skills or not dates:
         return {day: {} for day in dates}
@@ -546,22 +572,15 @@ def _distribution(target, day, *, school_ids=None):
             JOIN schools_school s ON s.id = g.school_id
             WHERE e.starts_on <= {date_sql} AND e.ends_on >= {date_sql}{where}
         ),
-        ranked AS (
-            SELECT r.pupil_id, r.skill, r.level,
-                   ROW_NUMBER() OVER (PARTITION BY r.pupil_id, r.skill
-                                      ORDER BY r.assessed_on DESC, r.entered_at DESC, r.id DESC)
-                       AS rank
-            FROM pop JOIN schools_result r ON r.pupil_id = pop.pupil_id
-            WHERE r.assessed_on <= {date_sql}
-        ),
         skills(skill) AS (VALUES {", ".join(["(%s)"] * len(skills))})
-        SELECT skills.skill, ranked.level, COUNT(*)
+        SELECT skills.skill, span.level, COUNT(*)
         FROM pop CROSS JOIN skills
-        LEFT JOIN ranked ON ranked.pupil_id = pop.pupil_id AND ranked.skill = skills.skill
-                        AND ranked.rank = 1
-        GROUP BY skills.skill, ranked.level
+        LEFT JOIN schools_levelspan span ON span.pupil_id = pop.pupil_id
+             AND span.skill = skills.skill
+             AND span.valid_to > {date_sql} AND span.valid_from <= {date_sql}
+        GROUP BY skills.skill, span.level
     """
-    params = [day.isoformat(), day.isoformat(), *filter_params, day.isoformat(), *skills]
+    params = [day.isoformat()] * 2 + filter_params + skills + [day.isoformat()] * 2
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {(skill, level): int(count) for skill, level, count in cursor.fetchall()}

@@ -4,6 +4,7 @@ import random
 import pytest
 from django.utils import timezone
 
+from schools import levels
 from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear, Target
 from schools.services import instrument_create
 from taalpad.cefr import Level, Skill, Track
@@ -104,6 +105,7 @@ def build_random_city(seed, *, pupils=60, schools=4):
                     )
                 )
     Result.objects.bulk_create(results)
+    levels.refresh(pupil.pk for pupil in created)  # what every write path does
     return school_list
 
 

@@ -3,11 +3,13 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from schools import levels, services
 from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear, Target
 from schools.services import instrument_create
 from taalpad import dashboard
@@ -51,6 +53,7 @@ def build_city(pupils, *, schools=4):
         for n, p in enumerate(pupil_rows)
         for i, skill in enumerate(Skill)
     )
+    levels.rebuild()  # a bulk load, as the demo does
     return school_list
 
 
@@ -79,7 +82,44 @@ def test_progress_and_trend_take_one_query_each_whatever_the_size(size, target):
     # progress: schools, the grouped query
     assert count_queries(lambda: target_progress(target=target, on=TODAY)) == 2
     # trend: school years, the grouped query for all dates at once
+    cache.clear()
     assert count_queries(lambda: target_trend(target=target, today=TODAY)) == 2
+    # asked again before anything changed: the figures come from the cache
+    assert count_queries(lambda: target_trend(target=target, today=TODAY)) == 1
+
+
+def test_cached_figures_follow_every_kind_of_write(target, teacher_a1, school_year):
+    schools = build_city(40, schools=2)
+    before = target_progress(target=target, on=TODAY).city
+    pupil = Pupil.objects.filter(school=schools[0]).first()
+    # a result through a service
+    rated = Result.objects.filter(pupil=pupil).first().instrument
+    for skill_result in Result.objects.filter(pupil=pupil):
+        services.result_update(
+            by=teacher_a1,
+            result=skill_result,
+            version=skill_result.version,
+            assessed_on=skill_result.assessed_on,
+            level=Level.C2 if skill_result.level < Level.B1 else Level.BELOW_A1,
+        )
+    after_result = target_progress(target=target, on=TODAY).city
+    assert after_result.by_skill != before.by_skill
+    assert rated.skill  # the pupil had results to change
+    # an enrolment ending: the pupil leaves the population
+    pupil.enrolments.update(ends_on=TODAY)  # no signal: nothing may change yet…
+    enrolment = pupil.enrolments.first()
+    enrolment.ends_on = TODAY - datetime.timedelta(days=1)
+    enrolment.save()  # …a saved enrolment moves the version on
+    assert target_progress(target=target, on=TODAY).city.population == before.population - 1
+    # a group moving to another year level out of the target
+    group = Group.objects.filter(school=schools[1]).first()
+    in_group = Enrolment.objects.filter(group=group).count()
+    group.year_level = 1
+    group.save()
+    assert (
+        target_progress(target=target, on=TODAY).city.population
+        == before.population - 1 - in_group
+    )
 
 
 @pytest.mark.parametrize("size", [50, 5000])
@@ -89,11 +129,16 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     build_city(size)
     client.force_login(municipality)
     client.get(reverse("municipality_start"))
+    cache.clear()  # the figures computed afresh, as after a change of data
     # session, user, memberships, municipality role, pupil role, target, schools, progress,
-    # school years, trend, distribution, targets list, school years for the report
-    with django_assert_num_queries(13):
+    # school years, distribution, targets list, school years for the report (the trend's one
+    # date, today, shares the progress query's cells)
+    with django_assert_num_queries(12):
         response = client.get(reverse("municipality_start"))
     assert response.status_code == 200
+    # again, with nothing changed: progress and trend come from the cache
+    with django_assert_num_queries(11):
+        assert client.get(reverse("municipality_start")).status_code == 200
 
 
 def test_the_dashboard_shows_the_headline_and_withholds_small_schools(client, municipality, target):
@@ -146,6 +191,7 @@ def test_charts_are_svg_and_follow_the_data(client, municipality, target):
     first = client.get(reverse("municipality_chart", args=["schools"])).content
     assert first.startswith(b"<?xml")
     Result.objects.filter(skill=Skill.LISTENING).update(level=Level.C2)
+    levels.rebuild()
     second = client.get(reverse("municipality_chart", args=["schools"])).content
     assert first != second  # a changed result gives a new chart, not the cached one
     assert client.get(reverse("municipality_chart", args=["pie"])).status_code == 404

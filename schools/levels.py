@@ -1,0 +1,83 @@
+"""The level table: each pupil's level per skill with the dates it holds (LevelSpan).
+
+Every write of results calls `refresh` for the pupils it touched, inside its transaction;
+`rebuild` derives the whole table again and `differences` compares the table with what the
+results say (`manage.py check_levels`). All three use the one derivation below, so the table
+cannot follow other rules than the results:
+
+- on each date with results, a pupil's level in a skill is that of the result entered last
+  (`entered_at`, then id), as everywhere else;
+- that level holds until the next date with a result in the same skill (exclusive), and the
+  last one until LevelSpan.OPEN_END.
+"""
+
+from django.db import connection
+
+from schools.models import LevelSpan
+from taalpad import data_version
+
+COLUMNS = "pupil_id, skill, level, valid_from, valid_to"
+CHUNK = 500  # pupils per statement: well below every database's parameter limit
+
+
+def _derived(where="", params=()):
+    """SQL and parameters of the spans that the results give, optionally filtered."""
+    open_end = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
+    sql = f"""
+        SELECT pupil_id, skill, level, assessed_on AS valid_from,
+               COALESCE(LEAD(assessed_on) OVER (PARTITION BY pupil_id, skill
+                                                ORDER BY assessed_on), {open_end}) AS valid_to
+        FROM (
+            SELECT pupil_id, skill, level, assessed_on,
+                   ROW_NUMBER() OVER (PARTITION BY pupil_id, skill, assessed_on
+                                      ORDER BY entered_at DESC, id DESC) AS rank
+            FROM schools_result {where}
+        ) last_of_day
+        WHERE rank = 1
+    """
+    return sql, [LevelSpan.OPEN_END.isoformat(), *params]
+
+
+def refresh(pupil_ids):
+    """Derive the spans of these pupils again from their results. Two statements per 500
+    pupils; call it inside the transaction that wrote the results."""
+    pupil_ids = sorted({int(pk) for pk in pupil_ids})
+    data_version.bump()
+    with connection.cursor() as cursor:
+        for start in range(0, len(pupil_ids), CHUNK):
+            chunk = pupil_ids[start : start + CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM schools_levelspan WHERE pupil_id IN ({marks})", chunk)
+            select, params = _derived(f"WHERE pupil_id IN ({marks})", chunk)
+            cursor.execute(f"INSERT INTO schools_levelspan ({COLUMNS}) {select}", params)
+
+
+def rebuild():
+    """Derive the whole table again; returns the number of spans."""
+    data_version.bump()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM schools_levelspan")
+        select, params = _derived()
+        cursor.execute(f"INSERT INTO schools_levelspan ({COLUMNS}) {select}", params)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE schools_levelspan")
+    return LevelSpan.objects.count()
+
+
+def differences(limit=20):
+    """(missing, extra, pupil ids): spans the results give that the table lacks, rows of the
+    table the results do not give, and up to `limit` pupils concerned."""
+    select, params = _derived()
+    stored = f"SELECT {COLUMNS} FROM schools_levelspan"
+    counts, pupils = [], set()
+    with connection.cursor() as cursor:
+        for sql, sql_params in (
+            (f"{select} EXCEPT {stored}", params),
+            (f"{stored} EXCEPT {select}", params),
+        ):
+            cursor.execute(f"SELECT pupil_id FROM ({sql}) difference", sql_params)
+            rows = cursor.fetchall()
+            counts.append(len(rows))
+            pupils.update(pk for (pk,) in rows)
+    return counts[0], counts[1], sorted(pupils)[:limit]

@@ -1,0 +1,167 @@
+"""The level table stays exactly what the results give, whichever way results are written."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schools import levels, services
+from schools.imports import plan_results
+from schools.models import LevelSpan, Result
+from taalpad.cefr import Level, Skill
+from tests.conftest import TODAY
+
+DAY = TODAY - datetime.timedelta(days=40)
+
+
+def spans_of(pupil, skill=Skill.LISTENING):
+    return list(
+        LevelSpan.objects.filter(pupil=pupil, skill=skill)
+        .order_by("valid_from")
+        .values_list("level", "valid_from", "valid_to")
+    )
+
+
+def consistent():
+    return levels.differences()[:2] == (0, 0)
+
+
+@pytest.fixture
+def rated_listening(db):
+    return services.instrument_create(name="Rated listening", skill=Skill.LISTENING, kind="rated")
+
+
+def record(teacher, pupil, instrument, day, level):
+    return services.result_record(
+        by=teacher, pupil=pupil, instrument=instrument, assessed_on=day, level=level
+    )
+
+
+def test_a_recorded_result_opens_a_span_until_the_open_end(teacher_a1, pupil_a1, rated_listening):
+    record(teacher_a1, pupil_a1, rated_listening, DAY, Level.A2)
+    assert spans_of(pupil_a1) == [(Level.A2, DAY, LevelSpan.OPEN_END)]
+
+
+def test_a_back_dated_result_ends_where_the_later_one_begins(teacher_a1, pupil_a1, rated_listening):
+    record(teacher_a1, pupil_a1, rated_listening, DAY, Level.B1)
+    earlier = DAY - datetime.timedelta(days=30)
+    record(teacher_a1, pupil_a1, rated_listening, earlier, Level.A1)
+    assert spans_of(pupil_a1) == [(Level.A1, earlier, DAY), (Level.B1, DAY, LevelSpan.OPEN_END)]
+    assert consistent()
+
+
+def test_on_one_day_the_result_entered_last_holds(teacher_a1, pupil_a1, rated_listening):
+    record(teacher_a1, pupil_a1, rated_listening, DAY, Level.B1)
+    record(teacher_a1, pupil_a1, rated_listening, DAY, Level.A2)
+    assert spans_of(pupil_a1) == [(Level.A2, DAY, LevelSpan.OPEN_END)]
+
+
+def test_changing_and_deleting_a_result_rewrites_the_spans(teacher_a1, pupil_a1, rated_listening):
+    first = record(teacher_a1, pupil_a1, rated_listening, DAY, Level.A2)
+    later = DAY + datetime.timedelta(days=60)
+    second = record(teacher_a1, pupil_a1, rated_listening, later, Level.B1)
+    moved = DAY + datetime.timedelta(days=90)
+    services.result_update(
+        by=teacher_a1, result=second, version=second.version, assessed_on=moved, level=Level.B2
+    )
+    assert spans_of(pupil_a1) == [(Level.A2, DAY, moved), (Level.B2, moved, LevelSpan.OPEN_END)]
+    services.result_delete(by=teacher_a1, result=first, version=first.version)
+    assert spans_of(pupil_a1) == [(Level.B2, moved, LevelSpan.OPEN_END)]
+    assert consistent()
+
+
+def test_the_class_grid_and_the_api_batch_keep_the_table_in_step(
+    teacher_a1, pupil_a1, pupil_a2, rated_listening
+):
+    services.results_save_grid(
+        by=teacher_a1,
+        instrument=rated_listening,
+        assessed_on=DAY,
+        entries=[(pupil_a1, "A2", None), (pupil_a2, "B1", None)],
+    )
+    assert spans_of(pupil_a2) == [(Level.B1, DAY, LevelSpan.OPEN_END)]
+    result = Result.objects.get(pupil=pupil_a1)
+    services.results_save_grid(
+        by=teacher_a1,
+        instrument=rated_listening,
+        assessed_on=DAY,
+        entries=[(pupil_a1, "B2", result.version)],
+    )
+    assert spans_of(pupil_a1) == [(Level.B2, DAY, LevelSpan.OPEN_END)]
+    later = services.result_build(
+        by=teacher_a1,
+        pupil=pupil_a2,
+        instrument=rated_listening,
+        assessed_on=DAY + datetime.timedelta(days=1),
+        level="C1",
+    )
+    services.results_create(by=teacher_a1, results=[later])
+    assert spans_of(pupil_a2)[-1] == (Level.C1, later.assessed_on, LevelSpan.OPEN_END)
+    assert consistent()
+
+
+def test_an_import_keeps_the_table_in_step(coordinator_a, pupil_a1, dsd_listening):
+    headers = ["leerlingnummer", "toets", "datum", "score"]
+    rows = [(2, [pupil_a1.pupil_number, dsd_listening.name, TODAY.isoformat(), "15"])]
+    plan = plan_results(school=pupil_a1.school, user=coordinator_a, headers=headers, rows=rows)
+    assert not plan.has_errors
+    services.results_import_apply(by=coordinator_a, plan=plan)
+    assert spans_of(pupil_a1) == [(Level.B1, TODAY, LevelSpan.OPEN_END)]
+    assert consistent()
+
+
+def test_check_levels_reports_and_repairs_a_difference(teacher_a1, pupil_a1, rated_listening):
+    record(teacher_a1, pupil_a1, rated_listening, DAY, Level.A2)
+    call_command("check_levels")  # agrees: no error
+    LevelSpan.objects.update(level=Level.C2)
+    with pytest.raises(CommandError):
+        call_command("check_levels")
+    assert levels.differences()[:2] == (1, 1)
+    call_command("check_levels", "--repair")
+    assert spans_of(pupil_a1) == [(Level.A2, DAY, LevelSpan.OPEN_END)]
+
+
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["record", "update", "delete"]),
+        st.integers(0, 1),  # which pupil
+        st.integers(0, 20),  # day offset
+        st.sampled_from(list(Level)),
+        st.integers(0, 10),  # which existing result
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=operations)
+def test_any_sequence_of_writes_leaves_the_table_consistent(
+    teacher_a1, pupil_a1, pupil_a2, rated_listening, steps
+):
+    pupils = [pupil_a1, pupil_a2]
+    try:
+        for action, who, offset, level, pick in steps:
+            day = DAY + datetime.timedelta(days=offset)
+            existing = list(Result.objects.order_by("pk"))
+            if action == "record" or not existing:
+                record(teacher_a1, pupils[who], rated_listening, day, level)
+            elif action == "update":
+                result = existing[pick % len(existing)]
+                services.result_update(
+                    by=teacher_a1,
+                    result=result,
+                    version=result.version,
+                    assessed_on=day,
+                    level=level,
+                )
+            else:
+                result = existing[pick % len(existing)]
+                services.result_delete(by=teacher_a1, result=result, version=result.version)
+            assert consistent()
+    finally:
+        Result.objects.all().delete()
+        LevelSpan.objects.all().delete()
