@@ -117,8 +117,7 @@ def test_cached_figures_follow_every_kind_of_write(target, teacher_a1, school_ye
     group.year_level = 1
     group.save()
     assert (
-        target_progress(target=target, on=TODAY).city.population
-        == before.population - 1 - in_group
+        target_progress(target=target, on=TODAY).city.population == before.population - 1 - in_group
     )
 
 
