@@ -1,33 +1,246 @@
 #!/usr/bin/env python
 """Benchmark: TaalPad's progress layer, pages and writes next to their floors.
 
+    # a city on SQLite
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 SECRET_KEY=x .venv/bin/python bench/run.py --build
+    # a city, then a country, on PostgreSQL
+    createdb -h 127.0.0.1 -U postgres taalpad_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/taalpad_bench SECRET_KEY=x \\
-        .venv/bin/python bench/run.py --pupils 30000 [--build] [--runs 7]
+        .venv/bin/python bench/run.py --build --pupils 30000
 
-`--build` (re)builds the demo city of that size first (on PostgreSQL, `createdb` the database
-beforehand). Prints one line per measurement: median, min–max, runs, and the ratio to its floor
-measured in the same run. Outside the test suite: figures, not assertions.
+`--build` (re)builds the demo city of that size first. Every measurement is printed with its
+median, min–max and runs, and the ratio to its floor measured in the same run; the targets of
+the performance work follow, each with what was measured. Outside the test suite: figures, not
+assertions. The run writes (grid saves, imports) to the database it is given, and ends with
+the level table's consistency check.
 """
 
 import argparse
 import datetime
 import os
 import statistics
+import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taalpad.settings")
 
 
-def timed(function, runs):
+def timed(function, runs, before=None):
     times = []
-    for _ in range(runs):
+    for run in range(runs):
+        if before:
+            before(run)
         started = time.perf_counter()
-        function()
+        function(run)
         times.append((time.perf_counter() - started) * 1000)
     return times
+
+
+class Table:
+    def __init__(self):
+        self.rows = []  # (name, times or None, floor name, unit)
+        self.medians = {}
+
+    def add(self, name, times, floor=None):
+        self.rows.append((name, times, floor))
+        self.medians[name] = statistics.median(times)
+        print(f"  measured: {name}", file=sys.stderr)
+
+    def add_rate(self, name, per_second, floor=None):
+        self.rows.append((name, None, floor))
+        self.medians[name] = per_second
+
+    def print(self):
+        print(f"{'measurement':52} {'median':>9} {'min–max':>19} {'runs':>5} {'× floor':>8}")
+        for name, times, floor in self.rows:
+            ratio = f"{self.medians[name] / self.medians[floor]:.2f}" if floor else ""
+            if times is None:
+                value = f"{self.medians[name]:7.0f}/s"
+                print(f"{name:52} {value:>9} {'':>19} {'':>5} {ratio:>8}")
+                continue
+            spread = f"{min(times):8.1f}–{max(times):8.1f}"
+            print(f"{name:52} {self.medians[name]:7.1f}ms {spread:>19} {len(times):5d} {ratio:>8}")
+
+
+def floor_queries(target):
+    """Hand-written SQL for the schools' figures (population, assessed, met): over the results
+    with a window function, and over a table of today's levels made for the run."""
+    from django.db import connection
+
+    from schools.models import LevelSpan
+    from taalpad.progress import _date_param, _filters
+
+    skills = list(target.required_skills)
+    marks = ", ".join(["%s"] * len(skills))
+    date = _date_param(connection.vendor)
+    where, filter_params = _filters(target, None)
+    pop = f"""
+        pop AS (
+            SELECT e.pupil_id, g.school_id FROM schools_enrolment e
+            JOIN schools_group g ON g.id = e.group_id
+            JOIN schools_school s ON s.id = g.school_id
+            WHERE e.starts_on <= {date} AND e.ends_on >= {date}{where})"""
+    totals = """
+        SELECT school_id, COUNT(*), SUM(CASE WHEN n = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN m = %s THEN 1 ELSE 0 END)
+        FROM per_pupil GROUP BY school_id"""
+    over_results = f"""
+        WITH {pop},
+        latest AS (
+            SELECT r.pupil_id, r.level, ROW_NUMBER() OVER (
+                PARTITION BY r.pupil_id, r.skill
+                ORDER BY r.assessed_on DESC, r.entered_at DESC, r.id DESC) AS rank
+            FROM schools_result r JOIN pop ON pop.pupil_id = r.pupil_id
+            WHERE r.assessed_on <= {date} AND r.skill IN ({marks})),
+        per_pupil AS (
+            SELECT pop.school_id, pop.pupil_id, COUNT(latest.level) AS n,
+                   SUM(CASE WHEN latest.level >= %s THEN 1 ELSE 0 END) AS m
+            FROM pop LEFT JOIN latest ON latest.pupil_id = pop.pupil_id AND latest.rank = 1
+            GROUP BY pop.school_id, pop.pupil_id)
+        {totals}"""
+    over_current = f"""
+        WITH {pop},
+        per_pupil AS (
+            SELECT pop.school_id, pop.pupil_id, COUNT(c.level) AS n,
+                   SUM(CASE WHEN c.level >= %s THEN 1 ELSE 0 END) AS m
+            FROM pop LEFT JOIN bench_current c ON c.pupil_id = pop.pupil_id
+                 AND c.skill IN ({marks})
+            GROUP BY pop.school_id, pop.pupil_id)
+        {totals}"""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_current")
+        cursor.execute(
+            "CREATE TABLE bench_current AS SELECT pupil_id, skill, level "
+            "FROM schools_levelspan WHERE valid_to = %s",
+            [LevelSpan.OPEN_END.isoformat()],
+        )
+        cursor.execute("CREATE INDEX bench_current_idx ON bench_current (pupil_id, skill, level)")
+        cursor.execute("ANALYZE bench_current" if connection.vendor == "postgresql" else "ANALYZE")
+
+    def run(sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    k, threshold = len(skills), target.threshold
+
+    def from_results(day):
+        text = day.isoformat()
+        return run(over_results, [text, text, *filter_params, text, *skills, threshold, k, k])
+
+    def from_current(day):
+        text = day.isoformat()
+        return run(over_current, [text, text, *filter_params, threshold, *skills, k, k])
+
+    return from_results, from_current
+
+
+def bench_group(teacher, school_year, size=30):
+    """A group of exactly `size` pupils taught by `teacher`, made once in the bench database."""
+    from schools.models import Enrolment, Group, Pupil
+
+    school = teacher.memberships.first().school
+    group, created = Group.objects.get_or_create(
+        school=school,
+        school_year=school_year,
+        name="BENCH30",
+        defaults={"track": "havo", "year_level": 3},
+    )
+    if created:
+        group.teachers.add(teacher)
+        pupils = Pupil.objects.bulk_create(
+            Pupil(school=school, pupil_number=f"B{n:05d}", given_name="Bench", family_name=str(n))
+            for n in range(size)
+        )
+        Enrolment.objects.bulk_create(
+            Enrolment(
+                pupil=p, group=group, starts_on=school_year.starts_on, ends_on=school_year.ends_on
+            )
+            for p in pupils
+        )
+    return group
+
+
+def import_file(school, rows, run):
+    """A results file of `rows` rows for pupils of `school`: rated instruments, two dates that
+    differ from run to run so that every commit writes new results."""
+    from schools.models import Instrument, Pupil
+
+    today = datetime.date.today()
+    instruments = list(Instrument.objects.filter(kind="rated", school__isnull=True)[:5])
+    days = [today - datetime.timedelta(days=20 + 2 * run + i) for i in range(2)]
+    per_pupil = len(instruments) * len(days)
+    numbers = list(
+        Pupil.objects.filter(
+            enrolments__group__school=school,
+            enrolments__starts_on__lte=today,
+            enrolments__ends_on__gte=today,
+        )
+        .values_list("pupil_number", flat=True)
+        .distinct()[: rows // per_pupil + 1]
+    )
+    lines = ["leerlingnummer,toets,vaardigheid,datum,niveau"]
+    for number in numbers:
+        for instrument in instruments:
+            for day in days:
+                lines.append(f"{number},{instrument.name},{instrument.skill},{day.isoformat()},B1")
+    return "\n".join(lines[: rows + 1]).encode(), len(lines[: rows + 1]) - 1
+
+
+def throughput(base, path, cookie, seconds, clients=8):
+    """Requests per second that `clients` keep-alive-less loopback clients get for `path`."""
+    done, errors, stop = [0], [0], time.perf_counter() + seconds
+
+    def client():
+        while time.perf_counter() < stop:
+            request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    response.read()
+                    done[0] += 1
+            except OSError:
+                errors[0] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors[0]:
+        print(f"  {path}: {errors[0]} errors", file=sys.stderr)
+    return done[0] / elapsed
+
+
+def start_gunicorn(port):
+    env = {
+        **os.environ,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "TAALPAD_REQUIRE_2FA": "0",
+        "SECURE_COOKIES": "0",
+        "DEBUG": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "taalpad.wsgi", "-b", f"127.0.0.1:{port}"]
+        + ["-w", "2", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(60):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
 
 
 def main():
@@ -35,17 +248,23 @@ def main():
     parser.add_argument("--pupils", type=int, default=30000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--build", action="store_true")
+    parser.add_argument("--import-rows", type=int, default=10000)
+    parser.add_argument("--seconds", type=float, default=5, help="per throughput measurement")
+    parser.add_argument("--only-progress", action="store_true", help="skip pages and writes")
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from django.core.cache import cache
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
-    from schools.models import Group, Pupil, Result, SchoolYear
+    from schools import levels
+    from schools.models import ImportBatch, Instrument, Pupil, Result, SchoolYear
     from taalpad import charts, dashboard
     from taalpad.models import User
     from taalpad.progress import default_target, target_progress, target_trend
@@ -59,101 +278,229 @@ def main():
     today = datetime.date.today()
     past = datetime.date(SchoolYear.start_year_of(today), 3, 1)
     target = default_target(today)
-    print(f"{connection.vendor}: {Pupil.objects.count()} pupils, {Result.objects.count()} results")
+    print(
+        f"{connection.vendor}: {Pupil.objects.count()} pupils, {Result.objects.count()} results, "
+        f"target {target.name}; {args.runs} runs each"
+    )
+    table = Table()
+    runs = args.runs
 
-    def floor_sql(day):
-        """A hand-written query for the same city and school figures."""
-        skills = list(target.required_skills)
-        date = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
-        sql = f"""
-            WITH pop AS (
-                SELECT e.pupil_id, g.school_id FROM schools_enrolment e
-                JOIN schools_group g ON g.id = e.group_id
-                JOIN schools_school s ON s.id = g.school_id
-                WHERE e.starts_on <= {date} AND e.ends_on >= {date} AND s.sector = 'vo'
-                  AND g.year_level >= 3),
-            latest AS (
-                SELECT r.pupil_id, r.skill, r.level, ROW_NUMBER() OVER (
-                    PARTITION BY r.pupil_id, r.skill
-                    ORDER BY r.assessed_on DESC, r.entered_at DESC, r.id DESC) AS rank
-                FROM schools_result r JOIN pop ON pop.pupil_id = r.pupil_id
-                WHERE r.assessed_on <= {date} AND r.skill IN ({", ".join(["%s"] * len(skills))}))
-            SELECT pop.school_id, COUNT(DISTINCT pop.pupil_id),
-                   COUNT(latest.level), SUM(CASE WHEN latest.level >= %s THEN 1 ELSE 0 END)
-            FROM pop LEFT JOIN latest ON latest.pupil_id = pop.pupil_id AND latest.rank = 1
-            GROUP BY pop.school_id"""
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [day.isoformat()] * 3 + skills + [target.threshold])
-            return cursor.fetchall()
+    def cold(_run):
+        cache.clear()
 
-    rows = []
-
-    def measure(name, function, floor_name=None):
-        times = timed(function, args.runs)
-        rows.append(
-            (name, statistics.median(times), min(times), max(times), len(times), floor_name)
-        )
-
-    measure("floor: hand-written SQL, today", lambda: floor_sql(today))
-    measure(
+    # The progress layer ----------------------------------------------------------------------
+    from_results, from_current = floor_queries(target)
+    table.add("floor: SQL over the results, today", timed(lambda r: from_results(today), runs))
+    table.add("floor: SQL over the results, past date", timed(lambda r: from_results(past), runs))
+    table.add(
+        "floor: SQL over a table of today's levels", timed(lambda r: from_current(today), runs)
+    )
+    floor_table = "floor: SQL over a table of today's levels"
+    table.add(
         "progress layer, today",
-        lambda: target_progress(target=target, on=today),
-        "floor: hand-written SQL, today",
+        timed(lambda r: target_progress(target=target, on=today), runs, cold),
+        floor_table,
     )
-    measure("floor: hand-written SQL, past date", lambda: floor_sql(past))
-    measure(
+    table.add(
         "progress layer, past date",
-        lambda: target_progress(target=target, on=past),
-        "floor: hand-written SQL, past date",
+        timed(lambda r: target_progress(target=target, on=past), runs, cold),
+        floor_table,
     )
-    measure("trend (all school years)", lambda: target_trend(target=target, today=today))
+    table.add(
+        "progress layer, today, from the figures cache",
+        timed(lambda r: target_progress(target=target, on=today), runs),
+        floor_table,
+    )
+    table.add(
+        "trend, all school years",
+        timed(lambda r: target_trend(target=target, today=today), runs, cold),
+        floor_table,
+    )
+    table.add(
+        "trend, from the figures cache",
+        timed(lambda r: target_trend(target=target, today=today), runs),
+    )
+    if args.only_progress:
+        table.print()
+        return
 
+    # Pages -------------------------------------------------------------------------------------
     municipality = User.objects.get(email="gemeente@taalpad.example")
     teacher = User.objects.get(email="docent@taalpad.example")
+    coordinator = User.objects.get(email="coordinator@taalpad.example")
+    pupil_user = User.objects.get(email="leerling@taalpad.example")
+    year = SchoolYear.objects.get(start_year=SchoolYear.start_year_of(today))
+    trivial = "floor: trivial view (login page)"
     with override_settings(ALLOWED_HOSTS=["*"], TAALPAD_REQUIRE_2FA=False):
-        city = Client()
+        city, staff, boss, own = Client(), Client(), Client(), Client()
         city.force_login(municipality)
-        staff = Client()
         staff.force_login(teacher)
-        group = Group.objects.filter(teachers=teacher, name="H3A").order_by("-school_year").first()
+        boss.force_login(coordinator)
+        own.force_login(pupil_user)
+        school = coordinator.memberships.first().school
+        group = bench_group(teacher, year)
         pupil = Pupil.objects.filter(enrolments__group=group).first()
-        measure("floor: trivial view (login page)", lambda: Client().get("/accounts/login/"))
+        table.add(trivial, timed(lambda r: Client().get("/accounts/login/"), runs))
+        city.get("/city/")  # charts into the cache
+        table.add(
+            "municipality dashboard, figures computed",
+            timed(lambda r: city.get("/city/"), runs, cold),
+            trivial,
+        )
         city.get("/city/")
-        measure(
-            "municipality dashboard page",
-            lambda: city.get("/city/"),
-            "floor: trivial view (login page)",
+        table.add(
+            "municipality dashboard, figures and charts cached",
+            timed(lambda r: city.get("/city/"), runs),
+            trivial,
         )
-        measure(
-            "progress API",
-            lambda: city.get(f"/api/v1/targets/{target.pk}/progress/"),
-            "floor: trivial view (login page)",
+        api = f"/api/v1/targets/{target.pk}/progress/"
+        table.add("progress API, figures computed", timed(lambda r: city.get(api), runs, cold))
+        table.add("progress API, cached", timed(lambda r: city.get(api), runs), trivial)
+        page = f"/schools/{school.pk}/progress/"
+        boss.get(page)
+        table.add("school dashboard", timed(lambda r: boss.get(page), runs), trivial)
+        table.add(
+            "group page (30 pupils)",
+            timed(lambda r: staff.get(f"/groups/{group.pk}/"), runs),
+            trivial,
         )
-        measure(
-            "group page",
-            lambda: staff.get(f"/groups/{group.pk}/"),
-            "floor: trivial view (login page)",
+        table.add(
+            "pupil page (staff)", timed(lambda r: staff.get(f"/pupils/{pupil.pk}/"), runs), trivial
         )
-        measure(
-            "pupil page (staff)",
-            lambda: staff.get(f"/pupils/{pupil.pk}/"),
-            "floor: trivial view (login page)",
+        table.add("pupil's own page (Mijn Duits)", timed(lambda r: own.get("/me/"), runs), trivial)
+
+        # Writes --------------------------------------------------------------------------------
+        rated = {i.skill: i for i in Instrument.objects.filter(kind="rated", school__isnull=True)}
+        pupils = list(Pupil.objects.filter(enrolments__group=group))
+
+        def grid_save(run):
+            day = today - datetime.timedelta(days=1 + run % 60)
+            for instrument in rated.values():
+                url = f"/groups/{group.pk}/grid/?instrument={instrument.pk}&date={day}"
+                data = {f"value-{p.pk}": ["A1", "A2", "B1"][(p.pk + run) % 3] for p in pupils}
+                response = staff.post(url, data)
+                assert response.status_code == 302, response.status_code
+
+        table.add(f"grid save, {len(pupils)} pupils × {len(rated)} skills", timed(grid_save, runs))
+
+        files = [import_file(school, args.import_rows, run) for run in range(3)]
+        batches = []
+
+        def dry_run(run):
+            content, _rows = files[run]
+            upload = SimpleUploadedFile("results.csv", content, "text/csv")
+            response = boss.post(f"/schools/{school.pk}/import/results/", {"file": upload})
+            assert response.status_code == 200
+            batches.append(ImportBatch.objects.filter(created_by=coordinator).latest("pk"))
+
+        def commit(run):
+            response = boss.post(f"/imports/{batches[run].pk}/confirm/")
+            assert response.status_code == 302, response.status_code
+
+        rows = files[0][1]
+        table.add(f"import of {rows} rows: dry run", timed(dry_run, 3))
+        table.add(f"import of {rows} rows: commit", timed(commit, 3))
+
+        # Charts --------------------------------------------------------------------------------
+        board = dashboard.build(target=target, on=today, suppress=True)
+        data = dashboard.trend_data(board)
+        table.add(
+            "floor: bare matplotlib trend render", timed(lambda r: charts.trend_chart(data), runs)
+        )
+        table.add(
+            "trend chart, cold (through the cache code)",
+            timed(lambda r: charts.cached_svg("trend", data, charts.trend_chart), runs, cold),
+            "floor: bare matplotlib trend render",
+        )
+        table.add(
+            "trend chart, from the cache",
+            timed(lambda r: charts.cached_svg("trend", data, charts.trend_chart), runs),
         )
 
-    board = dashboard.build(target=target, on=today, suppress=True)
-    data = dashboard.trend_data(board)
-    measure("floor: bare matplotlib trend render", lambda: charts.trend_chart(data))
-    measure(
-        "trend chart through the cache",
-        lambda: charts.cached_svg("trend", data, charts.trend_chart),
-        "floor: bare matplotlib trend render",
+    # Throughput under gunicorn -------------------------------------------------------------------
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def session_cookie(user):
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return f"{settings.SESSION_COOKIE_NAME.replace('__Host-', '')}={store.session_key}"
+
+    server = start_gunicorn(8766)
+    base = "http://127.0.0.1:8766"
+    try:
+        own_cookie, city_cookie = session_cookie(pupil_user), session_cookie(municipality)
+        throughput(base, "/me/", own_cookie, 1)  # warm both workers
+        throughput(base, "/city/chart/trend.svg", city_cookie, 1)
+        seconds = args.seconds
+        table.add_rate(
+            "floor: trivial view under gunicorn", throughput(base, "/livez", "", seconds)
+        )
+        table.add_rate(
+            "pupil's own page under gunicorn",
+            throughput(base, "/me/", own_cookie, seconds),
+            "floor: trivial view under gunicorn",
+        )
+        table.add_rate(
+            "cached chart under gunicorn",
+            throughput(base, "/city/chart/trend.svg", city_cookie, seconds),
+            "floor: trivial view under gunicorn",
+        )
+    finally:
+        server.terminate()
+
+    table.print()
+    print_targets(table, connection.vendor, rows)
+    missing, extra, _pupils = levels.differences()
+    print(f"level table after the run's writes: {missing} missing, {extra} extra spans")
+
+
+def print_targets(table, vendor, import_rows):
+    m = table.medians
+    floor = m["floor: SQL over a table of today's levels"]
+    progress = max(m["progress layer, today"], m["progress layer, past date"])
+    limit = 60 if vendor == "postgresql" else 100
+    checks = [
+        (f"progress, any date ≤ {limit} ms", progress, progress <= limit),
+        ("progress ≤ 1.5 × the table-of-levels floor", progress / floor, progress <= 1.5 * floor),
+        ("trend ≤ 150 ms", m["trend, all school years"], m["trend, all school years"] <= 150),
+        (
+            "dashboard ≤ 150 ms (charts cached, figures computed)",
+            m["municipality dashboard, figures computed"],
+            m["municipality dashboard, figures computed"] <= 150,
+        ),
+    ]
+    grid = next(v for k, v in m.items() if k.startswith("grid save"))
+    checks.append(("grid save 30 × 5 ≤ 30 ms", grid, grid <= 30))
+    trivial = m["floor: trivial view under gunicorn"]
+    checks.append(
+        (
+            "pupil page ≥ 40 % of the trivial view's throughput",
+            m["pupil's own page under gunicorn"] / trivial,
+            m["pupil's own page under gunicorn"] >= 0.4 * trivial,
+        )
     )
-
-    floors = {name: median for name, median, *_rest in rows}
-    print(f"{'measurement':45} {'median ms':>10} {'min–max ms':>17} {'runs':>5} {'× floor':>8}")
-    for name, median, low, high, runs, floor_name in rows:
-        ratio = f"{median / floors[floor_name]:.2f}" if floor_name else ""
-        print(f"{name:45} {median:10.1f} {low:8.1f}–{high:8.1f} {runs:5d} {ratio:>8}")
+    checks.append(
+        (
+            "cached chart ≥ 50 % of it",
+            m["cached chart under gunicorn"] / trivial,
+            m["cached chart under gunicorn"] >= 0.5 * trivial,
+        )
+    )
+    chart = (
+        m["trend chart, cold (through the cache code)"] / m["floor: bare matplotlib trend render"]
+    )
+    checks.append(("cold chart ≤ 1.2 × bare matplotlib", chart, chart <= 1.2))
+    total = sum(v for k, v in m.items() if k.startswith("import of"))
+    checks.append((f"import of {import_rows} rows (dry run + commit) ≤ 3 s", total, total <= 3000))
+    print("\ntargets")
+    for name, value, met in checks:
+        print(f"  {'met ' if met else 'MISS'}  {name}: {value:.2f}")
 
 
 if __name__ == "__main__":

@@ -221,7 +221,7 @@ def _per_pupil(target, dates, school_ids):
 CACHE_SECONDS = 3600  # a safety net: a change of the data version drops entries at once
 
 
-def _cache_key(target, day, school_ids):
+def _cache_key(target, day, school_ids, kind="progress-cells"):
     scope = "all" if school_ids is None else ",".join(map(str, sorted(school_ids)))
     definition = (
         target.pk,
@@ -233,7 +233,7 @@ def _cache_key(target, day, school_ids):
         scope,
     )
     digest = hashlib.sha256(repr(definition).encode()).hexdigest()[:32]
-    return f"progress-cells:{data_version.current()}:{digest}:{day.isoformat()}"
+    return f"{kind}:{data_version.current()}:{digest}:{day.isoformat()}"
 
 
 def _cells(target, dates, *, school_ids=None):
@@ -536,9 +536,12 @@ def level_distribution(*, target, on, suppress=True, schools=None):
     municipality, counts below the minimum are withheld (None) with a second one where needed
     so that none can be worked out from the skill's total."""
     day = min(on, target.deadline)
-    counts = _distribution(
-        target, day, school_ids=None if schools is None else [s.pk for s in schools]
-    )
+    school_ids = None if schools is None else [s.pk for s in schools]
+    key = _cache_key(target, day, school_ids, kind="level-distribution")
+    counts = cache.get(key)
+    if counts is None:
+        counts = _distribution(target, day, school_ids=school_ids)
+        cache.set(key, counts, CACHE_SECONDS)
     result = {}
     for skill in Skill.values:
         row = {level: counts.get((skill, level), 0) for level in [None, *Level.values]}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("welcome/", views.no_role, name="no_role"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.liveness, name="liveness"),
     path("city/", dashboard_views.municipality_dashboard, name="municipality_start"),
     path(
         "city/chart/<str:kind>.svg", dashboard_views.municipality_chart, name="municipality_chart"

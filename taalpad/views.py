@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -144,6 +144,14 @@ def api_token(request):
     else:
         messages.success(request, _("Your API token no longer works."))
     return redirect("profile")
+
+
+@require_GET
+def liveness(request):
+    """For a process supervisor: the app answers. Touches nothing; /healthz checks the rest."""
+    response = HttpResponse("ok", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

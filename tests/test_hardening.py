@@ -62,6 +62,12 @@ def test_the_health_check_needs_no_login_and_shows_no_data(client, db):
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
+def test_the_liveness_check_touches_no_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("liveness"))
+    assert response.status_code == 200 and response.content == b"ok"
+
+
 def test_secure_cookies_carry_the_host_prefix(settings):
     assert settings.SESSION_COOKIE_NAME == "__Host-sessionid"
     assert settings.CSRF_COOKIE_NAME == "__Host-csrftoken"
