@@ -9,6 +9,7 @@ Both create `.venv/` in this folder on first use and reinstall only when pyproje
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -42,8 +43,25 @@ def install():
     STAMP.write_text(wanted)
 
 
+def compile_catalogues():
+    """The Dutch and German catalogues are compiled from locale/*.po with GNU gettext."""
+    if shutil.which("msgfmt") is None:
+        if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+            print("Installing GNU gettext to compile the translations …", flush=True)
+            subprocess.run(["apt-get", "update", "-qq"], check=False, stdout=subprocess.DEVNULL)
+            run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "gettext")
+        else:
+            sys.exit(
+                "TaalPad compiles its translations with GNU gettext, which is not installed: "
+                "apt install gettext, brew install gettext, or your system's equivalent."
+            )
+    env = {**os.environ, "DEBUG": "1"}
+    run(str(PYTHON), "manage.py", "compilemessages", "-v", "0", "--ignore", ".venv", env=env)
+
+
 def demo(args):
     install()
+    compile_catalogues()
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
     manage = [str(PYTHON), "manage.py"]
     run(*manage, "migrate", "--no-input", "-v", "0", env=env)
@@ -64,6 +82,7 @@ def demo(args):
 
 def test(args):
     install()
+    compile_catalogues()
     env = {**os.environ}
     env.setdefault("SECRET_KEY", "tests-only-not-a-secret")
     run(str(PYTHON), "-m", "pytest", *args, env=env)

@@ -510,7 +510,10 @@ class _CityBuilder:
             count = max(1, math.ceil(len(members) / 28))
             cell_groups = []
             for number in range(count):
-                letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[number % 26]
+                # A, B, … Z, then A2, B2, … for the very large cities of the benchmark
+                letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[number % 26] + (
+                    str(number // 26 + 1) if number >= 26 else ""
+                )
                 name = (
                     f"Groep {level}{letter}"
                     if track == Track.PO

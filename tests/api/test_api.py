@@ -17,7 +17,8 @@ from tests.conftest import enrol, make_pupil
 def api(user):
     client = APIClient()
     token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    # The API answers in the language asked for (Dutch by default); these tests read English.
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
     return client
 
 
