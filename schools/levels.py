@@ -38,17 +38,23 @@ def _derived(where="", params=()):
     return sql, [LevelSpan.OPEN_END.isoformat(), *params]
 
 
-def refresh(pupil_ids):
-    """Derive the spans of these pupils again from their results. Two statements per 500
-    pupils; call it inside the transaction that wrote the results."""
+def refresh(pupil_ids, skills=None):
+    """Derive the spans of these pupils again from their results, in `skills` only when
+    given (a class grid touches one). Two statements per 500 pupils; call it inside the
+    transaction that wrote the results."""
     pupil_ids = sorted({int(pk) for pk in pupil_ids})
+    skill_filter, skill_params = "", []
+    if skills is not None:
+        skills = sorted(set(skills))
+        skill_filter = f" AND skill IN ({', '.join(['%s'] * len(skills))})"
+        skill_params = skills
     data_version.bump()
     with connection.cursor() as cursor:
         for start in range(0, len(pupil_ids), CHUNK):
             chunk = pupil_ids[start : start + CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM schools_levelspan WHERE pupil_id IN ({marks})", chunk)
-            select, params = _derived(f"WHERE pupil_id IN ({marks})", chunk)
+            where = f"WHERE pupil_id IN ({', '.join(['%s'] * len(chunk))}){skill_filter}"
+            cursor.execute(f"DELETE FROM schools_levelspan {where}", chunk + skill_params)
+            select, params = _derived(where, chunk + skill_params)
             cursor.execute(f"INSERT INTO schools_levelspan ({COLUMNS}) {select}", params)
 
 

@@ -142,7 +142,7 @@ def result_record(*, by, pupil, instrument, assessed_on, score=None, level=None)
     )
     result._history_user = by
     result.save()
-    levels.refresh([pupil.pk])
+    levels.refresh([pupil.pk], skills=[result.skill])
     return result
 
 
@@ -150,7 +150,7 @@ def result_record(*, by, pupil, instrument, assessed_on, score=None, level=None)
 def results_create(*, by, results):
     """Write results built by `result_build` (an API batch, say) at once."""
     saved = bulk_create_with_history(results, Result, default_user=by)
-    levels.refresh(result.pupil_id for result in saved)
+    levels.refresh((r.pupil_id for r in saved), skills={r.skill for r in saved})
     return saved
 
 
@@ -206,7 +206,7 @@ def result_update(*, by, result, version, assessed_on, score=None, level=None):
     current.version += 1
     current._history_user = by
     current.save()
-    levels.refresh([current.pupil_id])
+    levels.refresh([current.pupil_id], skills=[current.skill])
     return current
 
 
@@ -215,7 +215,7 @@ def result_delete(*, by, result, version):
     current = _lock_current(result, version)
     current._history_user = by
     current.delete()
-    levels.refresh([current.pupil_id])
+    levels.refresh([current.pupil_id], skills=[current.skill])
 
 
 # Groups, pupils, enrolments and staff --------------------------------------------------------
@@ -402,7 +402,8 @@ def results_save_grid(*, by, instrument, assessed_on, entries):
         bulk_update_with_history(
             changed, Result, ["score", "level", "entered_by", "version"], default_user=by
         )
-    levels.refresh(result.pupil_id for result in [*new, *changed])
+    written = [*new, *changed]
+    levels.refresh((r.pupil_id for r in written), skills={r.skill for r in written})
     return len(new), len(changed)
 
 
@@ -448,7 +449,8 @@ def results_import_apply(*, by, plan):
             batch_size=500,
             default_user=by,
         )
-    levels.refresh(result.pupil_id for result in [*new, *changed])
+    written = [*new, *changed]
+    levels.refresh((r.pupil_id for r in written), skills={r.skill for r in written})
     return len(new), len(changed)
 
 

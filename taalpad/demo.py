@@ -838,7 +838,8 @@ class _CityBuilder:
         self.build_exchanges()
         self.build_targets()
         if connection.vendor == "postgresql":
-            # Fresh statistics, or the planner guesses one row per table after a bulk load.
+            # Fresh statistics, or the planner guesses one row per table after a bulk load
+            # (seed_demo vacuums as well once the transaction is committed).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.summary.seconds = time.perf_counter() - started
