@@ -59,6 +59,30 @@ def compile_catalogues():
     run(str(PYTHON), "manage.py", "compilemessages", "-v", "0", "--ignore", ".venv", env=env)
 
 
+def prepare_browser_tests():
+    """The end-to-end tests need Debian's Chromium and axe-core from npm; set up what can be
+    set up here, and otherwise say why those tests will be skipped."""
+    e2e = ROOT / "tests" / "e2e"
+    chromium = os.environ.get("TAALPAD_CHROMIUM") or shutil.which("chromium")
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if chromium is None and shutil.which("apt-get") and as_root:
+        print("Installing Chromium for the end-to-end tests …", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+    if not (e2e / "node_modules" / "axe-core").exists():
+        if shutil.which("npm"):
+            print("Installing axe-core for the accessibility checks …", flush=True)
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=e2e, check=False
+            )
+        else:
+            print("npm is not installed: the end-to-end tests will be skipped.", flush=True)
+
+
 def demo(args):
     install()
     compile_catalogues()
@@ -83,6 +107,7 @@ def demo(args):
 def test(args):
     install()
     compile_catalogues()
+    prepare_browser_tests()
     env = {**os.environ}
     env.setdefault("SECRET_KEY", "tests-only-not-a-secret")
     run(str(PYTHON), "-m", "pytest", *args, env=env)

@@ -179,13 +179,15 @@ def table(board, name):
         return _("Groups"), [_("group"), *_figure_headers(skills)], rows
     if name == "trend":
         rows = [
-            [p.date.isoformat(), p.label, *_figure_columns(p.figures, skills)]
+            # Dates, not text: pages show them as the reader's language does, CSV as ISO
+            # dates and XLSX as real dates.
+            [p.date, p.label, *_figure_columns(p.figures, skills)]
             for p in board.trend.points
         ]
         if board.trend.projection is not None:
             rows.append(
                 [
-                    board.target.deadline.isoformat(),
+                    board.target.deadline,
                     _("projection"),
                     *[""] * 3,
                     _percent(board.trend.projection),

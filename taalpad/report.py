@@ -3,7 +3,7 @@ ready to attach to a letter to the council. Drawn with matplotlib from the dashb
 
 import io
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -41,7 +41,7 @@ def _title_page(board, school_year):
                 _("School year %(year)s, figures on %(date)s")
                 % {
                     "year": school_year.name if school_year else "—",
-                    "date": board.progress.date.strftime("%d-%m-%Y"),
+                    "date": formats.date_format(board.progress.date, "SHORT_DATE_FORMAT"),
                 }
             ),
             11,
@@ -61,7 +61,7 @@ def _title_page(board, school_year):
                     ),
                     "share": _percent(city.share),
                     "goal": _percent(float(board.target.share)),
-                    "deadline": board.target.deadline.strftime("%d-%m-%Y"),
+                    "deadline": formats.date_format(board.target.deadline, "SHORT_DATE_FORMAT"),
                 }
             ),
             11,
@@ -103,7 +103,7 @@ def _title_page(board, school_year):
         (
             (
                 _("Made by TaalPad on %(date)s.")
-                % {"date": timezone.localdate().strftime("%d-%m-%Y")}
+                % {"date": formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")}
             ),
             9,
             "normal",
@@ -131,7 +131,10 @@ def _table_page(title, headers, rows):
     figure.text(0.05, 0.96, title, fontsize=14, fontweight="bold")
     axes = figure.add_axes([0.03, 0.03, 0.94, 0.9])
     axes.axis("off")
-    shown = [[str(cell) for cell in row] for row in rows[:45]] or [[""] * len(headers)]
+    # Numbers and dates as the reader's language writes them (decimal comma, 31.07.2030…).
+    shown = [[str(formats.localize(cell)) for cell in row] for row in rows[:45]] or [
+        [""] * len(headers)
+    ]
     table = axes.table(
         cellText=shown, colLabels=[str(h) for h in headers], loc="upper center", cellLoc="left"
     )

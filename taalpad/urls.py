@@ -11,6 +11,7 @@ urlpatterns = [
     path("welcome/", views.no_role, name="no_role"),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.liveness, name="liveness"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("city/", dashboard_views.municipality_dashboard, name="municipality_start"),
     path(
         "city/chart/<str:kind>.svg", dashboard_views.municipality_chart, name="municipality_chart"

@@ -147,6 +147,12 @@ def api_token(request):
 
 
 @require_GET
+def accessibility(request):
+    """The accessibility statement, public like the login page."""
+    return render(request, "taalpad/accessibility.html", {"title": _("Accessibility")})
+
+
+@require_GET
 def liveness(request):
     """For a process supervisor: the app answers. Touches nothing; /healthz checks the rest."""
     response = HttpResponse("ok", content_type="text/plain")

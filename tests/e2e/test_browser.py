@@ -1,0 +1,132 @@
+"""Four people use TaalPad in a real browser; axe-core checks every page they see."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from schools.models import Group, Instrument, Pupil, Result, SchoolYear
+from taalpad.demo import DEMO_PASSWORD, build_demo_city
+from taalpad.models import User
+from tests.e2e.conftest import axe_violations, empty_access_trail, log_in
+
+pytestmark = pytest.mark.e2e
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def city(transactional_db):
+    yield build_demo_city(pupils=600, today=TODAY)
+    empty_access_trail()
+
+
+def assert_accessible(page):
+    assert axe_violations(page) == [], page.url
+
+
+def test_a_teacher_fills_the_class_grid_with_the_keyboard_alone(city, page_for):
+    teacher = User.objects.get(email="docent@taalpad.example")
+    group = (
+        Group.objects.filter(
+            teachers=teacher, school_year__start_year=SchoolYear.start_year_of(TODAY)
+        )
+        .order_by("name")
+        .first()
+    )
+    instrument = Instrument.objects.filter(
+        kind="scored", skill="listening", school__isnull=True
+    ).first()
+    pupils = Pupil.objects.filter(
+        enrolments__group=group, enrolments__starts_on__lte=TODAY, enrolments__ends_on__gte=TODAY
+    ).distinct()
+    page = page_for()
+    log_in(page, teacher.email, DEMO_PASSWORD)
+    assert_accessible(page)
+    page.goto(f"/groups/{group.pk}/grid/?instrument={instrument.pk}&date={TODAY.isoformat()}")
+    assert_accessible(page)
+    # From the top of the page, Tab until the first score field has the focus.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('grid-input')"):
+            break
+    else:
+        pytest.fail("Tab never reached the grid")
+    rows = page.locator(".grid-input").count()
+    assert rows == pupils.count()
+    for index in range(rows):
+        page.keyboard.type(str(4 + index % 18))
+        page.keyboard.press("Enter")  # down the column; after the last row, to Save
+    assert page.evaluate("document.activeElement.id") == "grid-save"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".messages").count() == 1
+    saved = Result.objects.filter(instrument=instrument, assessed_on=TODAY, pupil__in=pupils)
+    assert saved.count() == rows
+    assert_accessible(page)
+
+
+def test_a_pupil_reads_their_page_on_a_phone(city, page_for):
+    page = page_for(width=360, height=740)
+    log_in(page, "leerling@taalpad.example", DEMO_PASSWORD)
+    page.goto("/me/")
+    assert page.locator("h1").first.is_visible()
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator("table").count() >= 1
+    assert_accessible(page)
+
+
+def test_a_coordinator_imports_a_file(city, page_for, tmp_path):
+    coordinator = User.objects.get(email="coordinator@taalpad.example")
+    school = coordinator.memberships.first().school
+    numbers = list(
+        Pupil.objects.filter(
+            enrolments__group__school=school,
+            enrolments__starts_on__lte=TODAY,
+            enrolments__ends_on__gte=TODAY,
+        )
+        .values_list("pupil_number", flat=True)
+        .distinct()[:5]
+    )
+    day = TODAY.strftime("%d-%m-%Y")
+    lines = ["leerlingnummer;toets;vaardigheid;datum;niveau"] + [
+        f"{number};Docentoordeel ERK;spoken_interaction;{day};B1" for number in numbers
+    ]
+    upload = tmp_path / "resultaten.csv"
+    upload.write_text("\n".join(lines), encoding="utf-8")
+    page = page_for()
+    log_in(page, coordinator.email, DEMO_PASSWORD)
+    page.goto(f"/schools/{school.pk}/import/results/")
+    assert_accessible(page)
+    page.set_input_files("input[type=file]", str(upload))
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
+    assert_accessible(page)
+    page.click("form[action*='/imports/'] button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".messages").count() == 1
+    assert (
+        Result.objects.filter(
+            assessed_on=TODAY, skill="spoken_interaction", pupil__pupil_number__in=numbers
+        ).count()
+        == 5
+    )
+
+
+def test_the_municipality_switches_language_and_downloads_the_report(city, page_for):
+    page = page_for()
+    log_in(page, "gemeente@taalpad.example", DEMO_PASSWORD)
+    page.goto("/city/")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert_accessible(page)
+    page.select_option("#language-choice", "de")
+    with page.expect_navigation():
+        page.click(".language-switcher button")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert "Ziel" in page.locator("main").inner_text()
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.click("form[action$='report.pdf'] button[type=submit]")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
