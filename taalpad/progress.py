@@ -221,7 +221,14 @@ def _per_pupil(target, dates, school_ids):
 CACHE_SECONDS = 3600  # a safety net: a change of the data version drops entries at once
 
 
-def _cache_key(target, day, school_ids, kind="progress-cells"):
+def city_lag():
+    """Seconds the municipality's figures may trail the data (0: never). Every grid save moves
+    the data version on; without this, each one would make the next city page recompute the
+    whole city."""
+    return settings.TAALPAD_CITY_FIGURES_LAG
+
+
+def _digest(target, school_ids):
     scope = "all" if school_ids is None else ",".join(map(str, sorted(school_ids)))
     definition = (
         target.pk,
@@ -232,22 +239,44 @@ def _cache_key(target, day, school_ids, kind="progress-cells"):
         sorted(target.year_levels or []),
         scope,
     )
-    digest = hashlib.sha256(repr(definition).encode()).hexdigest()[:32]
-    return f"{kind}:{data_version.current()}:{digest}:{day.isoformat()}"
+    return hashlib.sha256(repr(definition).encode()).hexdigest()[:32]
 
 
-def _cells(target, dates, *, school_ids=None):
-    """{date: {(school id, group id, track, year level): Figures}}: the cells of each date are
-    kept in the cache under the data version; the dates not there come from one query."""
-    keys = {day: _cache_key(target, day, school_ids) for day in dates}
-    found = cache.get_many(list(keys.values()))
-    cells = {day: found[key] for day, key in keys.items() if key in found}
-    missing = [day for day in dates if day not in cells]
+def _cached_per_date(kind, target, dates, school_ids, compute, *, lag=0):
+    """{date: value}, kept in the cache under the data version; `compute(dates)` gives the
+    dates not found, in one query. With `lag`, a value computed less than `lag` seconds ago
+    is served even when the data changed since."""
+    digest = _digest(target, school_ids)
+    version = data_version.current()
+    exact = {day: f"{kind}:{version}:{digest}:{day.isoformat()}" for day in dates}
+    recent = {day: f"{kind}:recent:{digest}:{day.isoformat()}" for day in dates}
+    found = cache.get_many([*exact.values(), *(recent.values() if lag else [])])
+    values = {}
+    for day in dates:
+        if exact[day] in found:
+            values[day] = found[exact[day]]
+        elif lag and recent[day] in found:
+            values[day] = found[recent[day]]
+    missing = [day for day in dates if day not in values]
     if missing:
-        computed = _query_cells(target, missing, school_ids=school_ids)
-        cache.set_many({keys[day]: computed[day] for day in missing}, CACHE_SECONDS)
-        cells.update(computed)
-    return {day: cells[day] for day in dates}
+        computed = compute(missing)
+        cache.set_many({exact[day]: computed[day] for day in missing}, CACHE_SECONDS)
+        if lag:
+            cache.set_many({recent[day]: computed[day] for day in missing}, lag)
+        values.update(computed)
+    return {day: values[day] for day in dates}
+
+
+def _cells(target, dates, *, school_ids=None, lag=0):
+    """{date: {(school id, group id, track, year level): Figures}}, through the cache."""
+    return _cached_per_date(
+        "progress-cells",
+        target,
+        dates,
+        school_ids,
+        lambda missing: _query_cells(target, missing, school_ids=school_ids),
+        lag=lag,
+    )
 
 
 def _query_cells(target, dates, *, school_ids=None):
@@ -429,7 +458,7 @@ def target_progress(*, target, on, suppress=True, schools=None):
     """
     day = min(on, target.deadline)
     school_ids = None if schools is None else [school.pk for school in schools]
-    cells = _cells(target, [day], school_ids=school_ids)[day]
+    cells = _cells(target, [day], school_ids=school_ids, lag=city_lag() if suppress else 0)[day]
     schools_by_id = {s.pk: s for s in (schools if schools is not None else School.objects.all())}
     if schools is None:
         schools_by_id = {
@@ -489,7 +518,7 @@ def target_trend(*, target, today=None, suppress=True, schools=None):
     today = today or datetime.date.today()
     dates = trend_dates(target, today)
     school_ids = None if schools is None else [school.pk for school in schools]
-    cells = _cells(target, dates, school_ids=school_ids)
+    cells = _cells(target, dates, school_ids=school_ids, lag=city_lag() if suppress else 0)
     points = []
     for day in dates:
         city = _empty(target)
@@ -537,11 +566,14 @@ def level_distribution(*, target, on, suppress=True, schools=None):
     so that none can be worked out from the skill's total."""
     day = min(on, target.deadline)
     school_ids = None if schools is None else [s.pk for s in schools]
-    key = _cache_key(target, day, school_ids, kind="level-distribution")
-    counts = cache.get(key)
-    if counts is None:
-        counts = _distribution(target, day, school_ids=school_ids)
-        cache.set(key, counts, CACHE_SECONDS)
+    counts = _cached_per_date(
+        "level-distribution",
+        target,
+        [day],
+        school_ids,
+        lambda missing: {missing[0]: _distribution(target, missing[0], school_ids=school_ids)},
+        lag=city_lag() if suppress else 0,
+    )[day]
     result = {}
     for skill in Skill.values:
         row = {level: counts.get((skill, level), 0) for level in [None, *Level.values]}

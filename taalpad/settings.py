@@ -356,6 +356,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Seconds the municipality's city-wide figures may trail the latest results (0: never). With
+# many teachers saving at once, the city is then computed once a minute, not once per save.
+TAALPAD_CITY_FIGURES_LAG = env_int("TAALPAD_CITY_FIGURES_LAG", 60, minimum=0)
+
 # Pupils whose last enrolment ended longer ago than this are anonymised by purge_leavers.
 TAALPAD_RETENTION_YEARS = env_int("TAALPAD_RETENTION_YEARS", 2, minimum=1)
 

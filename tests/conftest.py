@@ -21,6 +21,8 @@ def _fast_and_english(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Two-factor enforcement has tests of its own (tests/test_two_factor.py).
     settings.TAALPAD_REQUIRE_2FA = False
+    # Figures follow every write at once; the lag has a test of its own.
+    settings.TAALPAD_CITY_FIGURES_LAG = 0
     # Rate limits count in the cache; every test starts with a clean slate.
     cache.clear()
     # Messages are asserted in English; pages choose their language per request.

@@ -121,6 +121,32 @@ def test_cached_figures_follow_every_kind_of_write(target, teacher_a1, school_ye
     )
 
 
+def test_the_city_figures_may_trail_writes_by_the_lag_and_a_school_never(
+    target, teacher_a1, settings
+):
+    settings.TAALPAD_CITY_FIGURES_LAG = 60
+    schools = build_city(40, schools=2)
+    city_before = target_progress(target=target, on=TODAY).city
+    school_before = target_progress(target=target, on=TODAY, suppress=False, schools=schools)
+    pupil = Pupil.objects.filter(school=schools[0]).first()
+    for result in Result.objects.filter(pupil=pupil):
+        services.result_update(
+            by=teacher_a1,
+            result=result,
+            version=result.version,
+            assessed_on=result.assessed_on,
+            level=Level.C2 if result.level < Level.B1 else Level.BELOW_A1,
+        )
+    # The municipality's figures are the ones computed a moment ago…
+    assert target_progress(target=target, on=TODAY).city == city_before
+    # …the coordinator's view, never suppressed, follows at once…
+    school_after = target_progress(target=target, on=TODAY, suppress=False, schools=schools)
+    assert school_after.city.by_skill != school_before.city.by_skill
+    # …and once the lag has passed, so does the city.
+    settings.TAALPAD_CITY_FIGURES_LAG = 0
+    assert target_progress(target=target, on=TODAY).city.by_skill != city_before.by_skill
+
+
 @pytest.mark.parametrize("size", [50, 5000])
 def test_the_dashboard_takes_a_fixed_number_of_queries(
     size, client, municipality, target, django_assert_num_queries
