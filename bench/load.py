@@ -94,7 +94,7 @@ def start_gunicorn(port, workers):
     )
     for _ in range(60):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=1)
             return process
         except OSError:
             time.sleep(0.5)

@@ -19,7 +19,6 @@ import argparse
 import datetime
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -219,30 +218,6 @@ def throughput(base, path, cookie, seconds, clients=8):
     return done[0] / elapsed
 
 
-def start_gunicorn(port):
-    env = {
-        **os.environ,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "TAALPAD_REQUIRE_2FA": "0",
-        "SECURE_COOKIES": "0",
-        "DEBUG": "0",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "taalpad.wsgi", "-b", f"127.0.0.1:{port}"]
-        + ["-w", "2", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(60):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.5)
-    process.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pupils", type=int, default=30000)
@@ -431,7 +406,9 @@ def main():
         store.create()
         return f"{settings.SESSION_COOKIE_NAME.replace('__Host-', '')}={store.session_key}"
 
-    server = start_gunicorn(8766)
+    from load import start_gunicorn  # bench/load.py, beside this file
+
+    server = start_gunicorn(8766, workers=2)
     base = "http://127.0.0.1:8766"
     try:
         own_cookie, city_cookie = session_cookie(pupil_user), session_cookie(municipality)

@@ -88,23 +88,26 @@ def test_progress_and_trend_take_one_query_each_whatever_the_size(size, target):
     assert count_queries(lambda: target_trend(target=target, today=TODAY)) == 1
 
 
+def turn_levels_around(pupil, teacher):
+    """Correct each of the pupil's results to a level on the other side of B1."""
+    for result in Result.objects.filter(pupil=pupil):
+        services.result_update(
+            by=teacher,
+            result=result,
+            version=result.version,
+            assessed_on=result.assessed_on,
+            level=Level.C2 if result.level < Level.B1 else Level.BELOW_A1,
+        )
+
+
 def test_cached_figures_follow_every_kind_of_write(target, teacher_a1, school_year):
     schools = build_city(40, schools=2)
     before = target_progress(target=target, on=TODAY).city
     pupil = Pupil.objects.filter(school=schools[0]).first()
-    # a result through a service
-    rated = Result.objects.filter(pupil=pupil).first().instrument
-    for skill_result in Result.objects.filter(pupil=pupil):
-        services.result_update(
-            by=teacher_a1,
-            result=skill_result,
-            version=skill_result.version,
-            assessed_on=skill_result.assessed_on,
-            level=Level.C2 if skill_result.level < Level.B1 else Level.BELOW_A1,
-        )
+    # results corrected through a service
+    turn_levels_around(pupil, teacher_a1)
     after_result = target_progress(target=target, on=TODAY).city
     assert after_result.by_skill != before.by_skill
-    assert rated.skill  # the pupil had results to change
     # an enrolment ending: the pupil leaves the population
     pupil.enrolments.update(ends_on=TODAY)  # no signal: nothing may change yet…
     enrolment = pupil.enrolments.first()
@@ -129,14 +132,7 @@ def test_the_city_figures_may_trail_writes_by_the_lag_and_a_school_never(
     city_before = target_progress(target=target, on=TODAY).city
     school_before = target_progress(target=target, on=TODAY, suppress=False, schools=schools)
     pupil = Pupil.objects.filter(school=schools[0]).first()
-    for result in Result.objects.filter(pupil=pupil):
-        services.result_update(
-            by=teacher_a1,
-            result=result,
-            version=result.version,
-            assessed_on=result.assessed_on,
-            level=Level.C2 if result.level < Level.B1 else Level.BELOW_A1,
-        )
+    turn_levels_around(pupil, teacher_a1)
     # The municipality's figures are the ones computed a moment ago…
     assert target_progress(target=target, on=TODAY).city == city_before
     # …the coordinator's view, never suppressed, follows at once…
