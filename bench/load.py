@@ -128,13 +128,11 @@ def run(base, args):
     city = Person(base, "gemeente@taalpad.example")
     group_path = re.search(r'href="(/groups/\d+/)"', teacher.get("/teacher/")[1]).group(1)
     grid_start = teacher.get(group_path + "grid/")[1]
-    instrument = re.search(r'<option value="(\d+)"[^>]*>Reading: Docentoordeel', grid_start).group(
-        1
-    )
+    instrument = re.search(r'value="(\d+)"[^>]*>\s*Reading: Docentoordeel', grid_start).group(1)
     grid_page = teacher.get(
         f"{group_path}grid/?instrument={instrument}&date={time.strftime('%Y-%m-%d')}"
     )[1]
-    rows = re.findall(r'name="value-(\d+)"', grid_page)
+    cells = re.findall(r'name="(value-\d+-\d+)"', grid_page)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', grid_page).group(1)
     people = {"teacher": teacher, "pupil": pupil, "municipality": city}
 
@@ -154,7 +152,7 @@ def run(base, args):
                 grid_at(random.randint(1, 60)),
                 {
                     "csrfmiddlewaretoken": token,
-                    **{f"value-{row}": str(random.randint(1, 4)) for row in rows},
+                    **{cell: str(random.randint(1, 4)) for cell in cells},
                 },
             ),
         ),

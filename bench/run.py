@@ -349,12 +349,17 @@ def main():
         pupils = list(Pupil.objects.filter(enrolments__group=group))
 
         def grid_save(run):
+            """One save of the class grid with a column per skill: 30 × 5 results."""
             day = today - datetime.timedelta(days=1 + run % 60)
-            for instrument in rated.values():
-                url = f"/groups/{group.pk}/grid/?instrument={instrument.pk}&date={day}"
-                data = {f"value-{p.pk}": ["A1", "A2", "B1"][(p.pk + run) % 3] for p in pupils}
-                response = staff.post(url, data)
-                assert response.status_code == 302, response.status_code
+            chosen = "&".join(f"instrument={i.pk}" for i in rated.values())
+            url = f"/groups/{group.pk}/grid/?{chosen}&date={day}"
+            data = {
+                f"value-{i.pk}-{p.pk}": str((p.pk + run) % 4 + 1)
+                for i in rated.values()
+                for p in pupils
+            }
+            response = staff.post(url, data)
+            assert response.status_code == 302, response.status_code
 
         table.add(f"grid save, {len(pupils)} pupils × {len(rated)} skills", timed(grid_save, runs))
 

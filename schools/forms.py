@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taalpad.cefr import Level, plain_number
+from taalpad.cefr import Level, Skill, plain_number
 from taalpad.models import User
 
 from .models import Group, Membership, Pupil, SchoolYear
@@ -133,7 +133,12 @@ class ResultForm(forms.Form):
 
 
 class GridChoiceForm(forms.Form):
-    instrument = forms.ModelChoiceField(queryset=None, label=_("Test (or rating per skill)"))
+    instrument = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Tests (or ratings), at most one per skill"),
+        help_text=_("Each test you tick becomes a column: a whole exam fits in one grid."),
+        widget=forms.CheckboxSelectMultiple,
+    )
     date = forms.DateField(label=_("Date of the test"), widget=DateInput())
 
     def __init__(self, *args, instruments, school_year, **kwargs):
@@ -143,6 +148,14 @@ class GridChoiceForm(forms.Form):
         self.fields["instrument"].label_from_instance = lambda i: (
             f"{i.get_skill_display()}: {i.name}"
         )
+
+    def clean_instrument(self):
+        chosen = list(self.cleaned_data["instrument"])
+        skills = [instrument.skill for instrument in chosen]
+        if len(set(skills)) != len(skills):
+            # Two results of one skill on one day: only the one entered last would count.
+            raise forms.ValidationError(_("Choose at most one test per skill."))
+        return sorted(chosen, key=lambda i: (Skill.values.index(i.skill), i.name))
 
     def clean_date(self):
         day = self.cleaned_data["date"]

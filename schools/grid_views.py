@@ -1,8 +1,10 @@
-"""The class grid: one instrument, one date, one row per pupil, saved in one transaction."""
+"""The class grid: one date, one or more tests (a column each), one row per pupil, saved in one
+transaction."""
 
 import datetime
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +30,11 @@ def _shown(result, instrument):
     return str(result.level)
 
 
+def cell_name(instrument, pupil, part="value"):
+    """The form field of one cell: value-<instrument>-<pupil>, original-…, version-…"""
+    return f"{part}-{instrument.pk}-{pupil.pk}"
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(Role.TEACHER, Role.COORDINATOR)
 def group_grid(request, group_id):
@@ -49,58 +56,75 @@ def group_grid(request, group_id):
         }
         return render(request, "schools/grid_choose.html", context)
 
-    instrument, day = choice.cleaned_data["instrument"], choice.cleaned_data["date"]
+    instruments, day = choice.cleaned_data["instrument"], choice.cleaned_data["date"]
     pupils = list(pupils_enrolled(group=group, on=day))
-    saved = grid_results(instrument=instrument, assessed_on=day, pupil_ids=[p.pk for p in pupils])
+    saved = grid_results(instruments=instruments, assessed_on=day, pupil_ids=[p.pk for p in pupils])
     typed, errors = {}, {}
     if request.method == "POST":
         entries = []
         for pupil in pupils:
-            value = request.POST.get(f"value-{pupil.pk}", "").strip()
-            original = request.POST.get(f"original-{pupil.pk}", "")
-            typed[pupil.pk] = value
-            # Untouched rows are left alone, so a colleague's later change is not overwritten.
-            if value and value != original:
-                entries.append((pupil, value, request.POST.get(f"version-{pupil.pk}") or None))
+            for instrument in instruments:
+                value = request.POST.get(cell_name(instrument, pupil), "").strip()
+                original = request.POST.get(cell_name(instrument, pupil, "original"), "")
+                typed[instrument.pk, pupil.pk] = value
+                # Untouched cells are left alone, so a colleague's later change is not
+                # overwritten.
+                if value and value != original:
+                    version = request.POST.get(cell_name(instrument, pupil, "version")) or None
+                    entries.append((instrument, pupil, value, version))
         try:
             created, updated = services.results_save_grid(
-                by=request.user, instrument=instrument, assessed_on=day, entries=entries
+                by=request.user, assessed_on=day, entries=entries
             )
         except services.GridErrors as error:
-            errors = error.by_pupil
+            errors = error.by_cell
             messages.error(request, error.messages[0])
         else:
             if entries:
-                audit.record_many(
-                    request, [p.pk for p, _v, _w in entries], PupilAccess.Action.CHANGE
-                )
+                changed_pupils = sorted({pupil.pk for _i, pupil, _v, _w in entries})
+                audit.record_many(request, changed_pupils, PupilAccess.Action.CHANGE)
             messages.success(
                 request,
                 _("Saved: %(created)d new and %(updated)d corrected result(s).")
                 % {"created": created, "updated": updated},
             )
             return redirect(f"{reverse('group_grid', args=[group.pk])}?{request.GET.urlencode()}")
+    # For the level shown while typing a score (grid.js); the server derives it again on save.
+    prefetch_related_objects(instruments, "cut_scores")  # one query for every column
+    cuts = {
+        instrument.pk: ";".join(
+            f"{cut.level}:{cut.min_score}"
+            for cut in sorted(instrument.cut_scores.all(), key=lambda cut: cut.level)
+        )
+        for instrument in instruments
+    }
     rows = []
     for pupil in pupils:
-        result = saved.get(pupil.pk)
-        rows.append(
-            {
-                "pupil": pupil,
-                "result": result,
-                "value": typed.get(pupil.pk, _shown(result, instrument)),
-                "original": _shown(result, instrument),
-                "error": errors.get(pupil.pk),
-            }
-        )
-    cuts = list(instrument.cut_scores.order_by("level").values_list("level", "min_score"))
+        cells = []
+        for instrument in instruments:
+            result = saved.get((instrument.pk, pupil.pk))
+            key = (instrument.pk, pupil.pk)
+            cells.append(
+                {
+                    "instrument": instrument,
+                    "name": cell_name(instrument, pupil),
+                    "original_name": cell_name(instrument, pupil, "original"),
+                    "version_name": cell_name(instrument, pupil, "version"),
+                    "result": result,
+                    "value": typed.get(key, _shown(result, instrument)),
+                    "original": _shown(result, instrument),
+                    "error": errors.get(key),
+                    "cuts": cuts[instrument.pk],
+                }
+            )
+        rows.append({"pupil": pupil, "cells": cells, "has_error": any(c["error"] for c in cells)})
     context = {
         "title": _("Class grid for %(group)s") % {"group": group.name},
         "group": group,
         "choice": choice,
-        "instrument": instrument,
+        "columns": [{"instrument": instrument} for instrument in instruments],
         "day": day,
         "rows": rows,
         "levels": Level.choices,
-        "cuts": ";".join(f"{level}:{minimum}" for level, minimum in cuts),
     }
     return render(request, "schools/grid.html", context)

@@ -102,16 +102,17 @@ def quality_flags(*, pupil_ids, school_year, today):
     return flags
 
 
-def grid_results(*, instrument, assessed_on, pupil_ids):
-    """{pupil id: Result} already recorded for this instrument on this date (latest entered)."""
+def grid_results(*, instruments, assessed_on, pupil_ids):
+    """{(instrument id, pupil id): Result} already recorded for these instruments on this date
+    (the one entered last)."""
     results = (
         Result.objects.filter(
-            instrument=instrument, assessed_on=assessed_on, pupil_id__in=pupil_ids
+            instrument__in=instruments, assessed_on=assessed_on, pupil_id__in=pupil_ids
         )
         .select_related("entered_by")
         .order_by("pupil_id", "entered_at", "pk")
     )
-    return {result.pupil_id: result for result in results}
+    return {(result.instrument_id, result.pupil_id): result for result in results}
 
 
 def instruments_for(*, school):

@@ -334,12 +334,13 @@ def membership_revoke(*, membership, by):
 
 
 class GridErrors(ValidationError):
-    """Row errors of a class grid, by pupil id; nothing was written."""
+    """Cell errors of a class grid, by (instrument id, pupil id); nothing was written."""
 
-    def __init__(self, by_pupil):
-        self.by_pupil = by_pupil
+    def __init__(self, by_cell):
+        self.by_cell = by_cell
+        rows = {pupil_id for _instrument_id, pupil_id in by_cell}
         super().__init__(
-            _("%(count)d row(s) need attention; nothing was saved.") % {"count": len(by_pupil)}
+            _("%(count)d row(s) need attention; nothing was saved.") % {"count": len(rows)}
         )
 
 
@@ -348,27 +349,40 @@ def _same_value(result, built):
 
 
 @transaction.atomic
-def results_save_grid(*, by, instrument, assessed_on, entries):
-    """Save a class grid in one transaction: all rows or none.
+def results_save_grid(*, by, assessed_on, entries):
+    """Save a class grid of one or more tests (one column each) in one transaction: every
+    cell or none.
 
-    `entries` holds (pupil, typed value, version seen or None) per row with something typed.
-    A pupil who already has a result for this instrument on this date gets it corrected
-    (if it was not changed by someone else since: `version`); others get a new result.
-    Returns (created, updated) counts. Raises GridErrors naming every faulty row.
+    `entries` holds (instrument, pupil, typed value, version seen or None) per cell with
+    something typed. A pupil who already has a result for that instrument on this date gets it
+    corrected (if it was not changed by someone else since: `version`); others get a new
+    result. Returns (created, updated) counts. Raises GridErrors naming every faulty cell.
+    The queries are the same for one test or five, for one pupil or thirty.
     """
-    cut_scores = list(instrument.cut_scores.values_list("level", "min_score"))
-    pupil_ids = [pupil.pk for pupil, _value, _version in entries]
+    if not entries:
+        return 0, 0
+    instruments = {instrument.pk: instrument for instrument, *_rest in entries}
+    cut_scores = {}
+    for instrument_id, level, minimum in CutScore.objects.filter(
+        instrument_id__in=instruments
+    ).values_list("instrument_id", "level", "min_score"):
+        cut_scores.setdefault(instrument_id, []).append((level, minimum))
     existing = {}
     locked = (
         Result.objects.select_for_update(of=("self",))
-        .filter(instrument=instrument, assessed_on=assessed_on, pupil_id__in=pupil_ids)
+        .filter(
+            instrument_id__in=instruments,
+            assessed_on=assessed_on,
+            pupil_id__in={pupil.pk for _i, pupil, *_rest in entries},
+        )
         .select_related("entered_by")
         .order_by("pupil_id", "entered_at", "pk")
     )
     for result in locked:
-        existing[result.pupil_id] = result  # the one entered last wins, as everywhere
+        existing[result.instrument_id, result.pupil_id] = result  # the one entered last wins
     errors, new, changed = {}, [], []
-    for pupil, value, version in entries:
+    for instrument, pupil, value, version in entries:
+        cell = (instrument.pk, pupil.pk)
         kind = "score" if instrument.is_scored else "level"
         try:
             built = result_build(
@@ -376,20 +390,20 @@ def results_save_grid(*, by, instrument, assessed_on, entries):
                 pupil=pupil,
                 instrument=instrument,
                 assessed_on=assessed_on,
-                cut_scores=cut_scores,
+                cut_scores=cut_scores.get(instrument.pk, []),
                 **{kind: value},
             )
         except ValidationError as error:
-            errors[pupil.pk] = " ".join(error.messages)
+            errors[cell] = " ".join(error.messages)
             continue
-        current = existing.get(pupil.pk)
+        current = existing.get(cell)
         if current is None:
             new.append(built)
         elif _same_value(current, built):
             continue
         elif version is None or str(current.version) != str(version):
             # Someone else entered or changed this result after the grid was opened.
-            errors[pupil.pk] = StaleResult(current).messages[0]
+            errors[cell] = StaleResult(current).messages[0]
         else:
             current.score, current.level, current.entered_by = built.score, built.level, by
             current.version += 1

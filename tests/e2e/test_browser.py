@@ -33,16 +33,21 @@ def test_a_teacher_fills_the_class_grid_with_the_keyboard_alone(city, page_for):
         .order_by("name")
         .first()
     )
-    instrument = Instrument.objects.filter(
-        kind="scored", skill="listening", school__isnull=True
-    ).first()
+    # Two parts of one exam, a column each: Enter runs down one column, then the next.
+    exam = list(
+        Instrument.objects.filter(
+            kind="scored", skill__in=["listening", "reading"], school__isnull=True
+        ).order_by("skill", "name")
+    )
+    exam = [next(i for i in exam if i.skill == skill) for skill in ("listening", "reading")]
     pupils = Pupil.objects.filter(
         enrolments__group=group, enrolments__starts_on__lte=TODAY, enrolments__ends_on__gte=TODAY
     ).distinct()
     page = page_for()
     log_in(page, teacher.email, DEMO_PASSWORD)
     assert_accessible(page)
-    page.goto(f"/groups/{group.pk}/grid/?instrument={instrument.pk}&date={TODAY.isoformat()}")
+    chosen = "&".join(f"instrument={i.pk}" for i in exam)
+    page.goto(f"/groups/{group.pk}/grid/?{chosen}&date={TODAY.isoformat()}")
     assert_accessible(page)
     # From the top of the page, Tab until the first score field has the focus.
     for _ in range(40):
@@ -51,17 +56,23 @@ def test_a_teacher_fills_the_class_grid_with_the_keyboard_alone(city, page_for):
             break
     else:
         pytest.fail("Tab never reached the grid")
-    rows = page.locator(".grid-input").count()
-    assert rows == pupils.count()
-    for index in range(rows):
+    cells = page.locator(".grid-input").count()
+    assert cells == 2 * pupils.count()
+    first_pupil = int(page.locator(".grid-input").first.get_attribute("name").split("-")[-1])
+    for index in range(cells):
         page.keyboard.type(str(4 + index % 18))
-        page.keyboard.press("Enter")  # down the column; after the last row, to Save
+        page.keyboard.press("Enter")  # down the column, on to the next, and at the end to Save
     assert page.evaluate("document.activeElement.id") == "grid-save"
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator(".messages").count() == 1
-    saved = Result.objects.filter(instrument=instrument, assessed_on=TODAY, pupil__in=pupils)
-    assert saved.count() == rows
+    saved = Result.objects.filter(instrument__in=exam, assessed_on=TODAY, pupil__in=pupils)
+    assert saved.count() == cells
+    # Column by column: the first pupil got the first value typed in listening, and in
+    # reading the one typed after the last pupil's listening score.
+    scores = dict(saved.filter(pupil_id=first_pupil).values_list("skill", "score"))
+    rows = cells // 2
+    assert scores == {"listening": 4, "reading": 4 + rows % 18}
     assert_accessible(page)
 
 

@@ -77,17 +77,15 @@ def test_the_class_grid_and_the_api_batch_keep_the_table_in_step(
 ):
     services.results_save_grid(
         by=teacher_a1,
-        instrument=rated_listening,
         assessed_on=DAY,
-        entries=[(pupil_a1, "A2", None), (pupil_a2, "B1", None)],
+        entries=[(rated_listening, pupil_a1, "A2", None), (rated_listening, pupil_a2, "B1", None)],
     )
     assert spans_of(pupil_a2) == [(Level.B1, DAY, LevelSpan.OPEN_END)]
     result = Result.objects.get(pupil=pupil_a1)
     services.results_save_grid(
         by=teacher_a1,
-        instrument=rated_listening,
         assessed_on=DAY,
-        entries=[(pupil_a1, "B2", result.version)],
+        entries=[(rated_listening, pupil_a1, "B2", result.version)],
     )
     assert spans_of(pupil_a1) == [(Level.B2, DAY, LevelSpan.OPEN_END)]
     later = services.result_build(

@@ -50,9 +50,9 @@ def test_a_teacher_saves_a_class_in_one_go(
     response = client.post(
         grid_url(group_a1, goethe_reading, day),
         {
-            f"value-{pupils[0].pk}": "60",
-            f"value-{pupils[1].pk}": "59,5",
-            f"value-{pupils[2].pk}": "",
+            f"value-{goethe_reading.pk}-{pupils[0].pk}": "60",
+            f"value-{goethe_reading.pk}-{pupils[1].pk}": "59,5",
+            f"value-{goethe_reading.pk}-{pupils[2].pk}": "",
         },
     )
     assert response.status_code == 302
@@ -72,18 +72,24 @@ def test_one_bad_row_writes_nothing_and_keeps_every_value(
     response = client.post(
         grid_url(group_a1, goethe_reading, day),
         {
-            f"value-{pupils[0].pk}": "71",
-            f"value-{pupils[1].pk}": "101",
-            f"value-{pupils[2].pk}": "zestig",
+            f"value-{goethe_reading.pk}-{pupils[0].pk}": "71",
+            f"value-{goethe_reading.pk}-{pupils[1].pk}": "101",
+            f"value-{goethe_reading.pk}-{pupils[2].pk}": "zestig",
         },
     )
     content = response.content.decode()
     assert response.status_code == 200
     assert not Result.objects.exists()
     assert 'value="71"' in content and 'value="101"' in content and 'value="zestig"' in content
-    assert f'id="error-{pupils[1].pk}"' in content and "between 0 and 100" in content
-    assert f'id="error-{pupils[2].pk}"' in content and "is not a number" in content
-    assert f'id="error-{pupils[0].pk}"' not in content
+    assert (
+        f'id="error-value-{goethe_reading.pk}-{pupils[1].pk}"' in content
+        and "between 0 and 100" in content
+    )
+    assert (
+        f'id="error-value-{goethe_reading.pk}-{pupils[2].pk}"' in content
+        and "is not a number" in content
+    )
+    assert f'id="error-value-{goethe_reading.pk}-{pupils[0].pk}"' not in content
 
 
 def test_reopening_the_grid_edits_instead_of_duplicating(
@@ -92,12 +98,19 @@ def test_reopening_the_grid_edits_instead_of_duplicating(
     (pupil,) = class_of(1, school_a, group_a1)
     client.force_login(teacher_a1)
     url = grid_url(group_a1, goethe_reading, day)
-    client.post(url, {f"value-{pupil.pk}": "40"})
+    client.post(url, {f"value-{goethe_reading.pk}-{pupil.pk}": "40"})
     page = client.get(url).content.decode()
     result = Result.objects.get()
-    assert 'value="40"' in page and f'name="version-{pupil.pk}" value="1"' in page
+    assert (
+        'value="40"' in page and f'name="version-{goethe_reading.pk}-{pupil.pk}" value="1"' in page
+    )
     client.post(
-        url, {f"value-{pupil.pk}": "80", f"original-{pupil.pk}": "40", f"version-{pupil.pk}": "1"}
+        url,
+        {
+            f"value-{goethe_reading.pk}-{pupil.pk}": "80",
+            f"original-{goethe_reading.pk}-{pupil.pk}": "40",
+            f"version-{goethe_reading.pk}-{pupil.pk}": "1",
+        },
     )
     result.refresh_from_db()
     assert Result.objects.count() == 1
@@ -119,7 +132,11 @@ def test_an_untouched_row_does_not_overwrite_a_colleagues_change(
     client.force_login(teacher_a1)
     client.post(
         grid_url(group_a1, goethe_reading, day),
-        {f"value-{pupil.pk}": "40", f"original-{pupil.pk}": "40", f"version-{pupil.pk}": "1"},
+        {
+            f"value-{goethe_reading.pk}-{pupil.pk}": "40",
+            f"original-{goethe_reading.pk}-{pupil.pk}": "40",
+            f"version-{goethe_reading.pk}-{pupil.pk}": "1",
+        },
     )
     result.refresh_from_db()
     assert result.score == Decimal(65)
@@ -138,7 +155,11 @@ def test_a_changed_row_over_a_colleagues_change_is_refused(
     client.force_login(teacher_a1)
     response = client.post(
         grid_url(group_a1, goethe_reading, day),
-        {f"value-{pupil.pk}": "45", f"original-{pupil.pk}": "40", f"version-{pupil.pk}": "1"},
+        {
+            f"value-{goethe_reading.pk}-{pupil.pk}": "45",
+            f"original-{goethe_reading.pk}-{pupil.pk}": "40",
+            f"version-{goethe_reading.pk}-{pupil.pk}": "1",
+        },
     )
     assert "Someone else changed this result" in response.content.decode()
     assert "B1, 65" in response.content.decode()
@@ -151,7 +172,10 @@ def test_a_rated_grid_takes_levels(client, teacher_a1, school_a, group_a1, rated
     client.force_login(teacher_a1)
     client.post(
         grid_url(group_a1, rated_speaking, day),
-        {f"value-{pupils[0].pk}": str(Level.A2), f"value-{pupils[1].pk}": str(Level.B1)},
+        {
+            f"value-{rated_speaking.pk}-{pupils[0].pk}": str(Level.A2),
+            f"value-{rated_speaking.pk}-{pupils[1].pk}": str(Level.B1),
+        },
     )
     assert sorted(Result.objects.values_list("level", flat=True)) == [Level.A2, Level.B1]
 
@@ -175,8 +199,13 @@ def test_the_grid_save_takes_a_fixed_number_of_queries(
         by=teacher_a1, pupil=existing, instrument=goethe_reading, assessed_on=day, score=10
     )
     client.force_login(teacher_a1)
-    data = {f"value-{p.pk}": str(50 + n % 40) for n, p in enumerate(pupils)}
-    data.update({f"original-{existing.pk}": "10", f"version-{existing.pk}": "1"})
+    data = {f"value-{goethe_reading.pk}-{p.pk}": str(50 + n % 40) for n, p in enumerate(pupils)}
+    data.update(
+        {
+            f"original-{goethe_reading.pk}-{existing.pk}": "10",
+            f"version-{goethe_reading.pk}-{existing.pk}": "1",
+        }
+    )
     url = grid_url(group_a1, goethe_reading, day)
     client.get(url)  # the first request after logging in records the session
     # session, user, memberships, municipality role, pupil role, group, instruments,
@@ -187,3 +216,85 @@ def test_the_grid_save_takes_a_fixed_number_of_queries(
         response = client.post(url, data)
     assert response.status_code == 302
     assert Result.objects.count() == size
+
+
+@pytest.fixture
+def exam(goethe_reading):
+    """One test per skill: a scored reading test and teacher's ratings for the other four."""
+    rated = [
+        instrument_create(name="Rating", skill=skill, kind="rated")
+        for skill in Skill
+        if skill != Skill.READING
+    ]
+    return [goethe_reading, *rated]
+
+
+def exam_url(group, instruments, day):
+    chosen = "&".join(f"instrument={i.pk}" for i in instruments)
+    return f"{reverse('group_grid', args=[group.pk])}?{chosen}&date={day}"
+
+
+def exam_data(instruments, pupils):
+    return {
+        f"value-{instrument.pk}-{pupil.pk}": "70" if instrument.is_scored else str(Level.B1)
+        for instrument in instruments
+        for pupil in pupils
+    }
+
+
+def test_a_whole_exam_goes_in_one_grid_and_one_save(
+    client, teacher_a1, school_a, group_a1, exam, day
+):
+    pupils = class_of(3, school_a, group_a1)
+    client.force_login(teacher_a1)
+    page = client.get(exam_url(group_a1, exam, day)).content.decode()
+    assert page.count('class="grid-input') == 3 * 5
+    response = client.post(exam_url(group_a1, exam, day), exam_data(exam, pupils))
+    assert response.status_code == 302
+    assert Result.objects.count() == 15
+    assert set(Result.objects.values_list("skill", flat=True)) == set(Skill.values)
+    assert set(Result.objects.values_list("level", flat=True)) == {Level.B1}
+
+
+def test_one_bad_cell_of_an_exam_writes_nothing_and_names_the_cell(
+    client, teacher_a1, school_a, group_a1, exam, day
+):
+    pupils = class_of(2, school_a, group_a1)
+    client.force_login(teacher_a1)
+    data = exam_data(exam, pupils)
+    data[f"value-{exam[0].pk}-{pupils[1].pk}"] = "150"  # above the maximum of 100
+    response = client.post(exam_url(group_a1, exam, day), data)
+    content = response.content.decode()
+    assert response.status_code == 200 and not Result.objects.exists()
+    assert f'id="error-value-{exam[0].pk}-{pupils[1].pk}"' in content
+    assert 'value="150"' in content  # what was typed stays
+    assert content.count('class="error"') == 1
+
+
+def test_the_chooser_refuses_two_tests_of_one_skill(
+    client, teacher_a1, group_a1, goethe_reading, day
+):
+    second = instrument_create(name="Other reading", skill=Skill.READING, kind="rated")
+    client.force_login(teacher_a1)
+    response = client.get(exam_url(group_a1, [goethe_reading, second], day))
+    assert "Choose at most one test per skill." in response.content.decode()
+    assert 'class="grid-input' not in response.content.decode()
+
+
+# Up to 15 pupils × 5 tests: SQLite takes at most 999 parameters a statement, so Django splits
+# an insert of more than about 80 results' history in two (PostgreSQL never splits).
+@pytest.mark.parametrize("size", [5, 15])
+def test_an_exam_grid_save_takes_as_many_queries_as_one_test(
+    size, client, teacher_a1, school_a, group_a1, exam, day, django_assert_num_queries
+):
+    pupils = class_of(size, school_a, group_a1)
+    client.force_login(teacher_a1)
+    url = exam_url(group_a1, exam, day)
+    client.get(url)
+    # session, user, memberships, municipality role, pupil role, group, instruments, pupils in
+    # the group, saved results; savepoint; cut scores, locked results, insert results, insert
+    # history; level spans (delete, insert); release savepoint; audit trail rows.
+    with django_assert_num_queries(18):
+        response = client.post(url, exam_data(exam, pupils))
+    assert response.status_code == 302
+    assert Result.objects.count() == 5 * size
