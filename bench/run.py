@@ -361,7 +361,16 @@ def main():
             response = staff.post(url, data)
             assert response.status_code == 302, response.status_code
 
-        table.add(f"grid save, {len(pupils)} pupils × {len(rated)} skills", timed(grid_save, runs))
+        def clear_grid_day(run):
+            """Outside the timing: the day's earlier bench results go, so each save writes."""
+            day = today - datetime.timedelta(days=1 + run % 60)
+            Result.objects.filter(pupil__in=pupils, assessed_on=day).delete()
+            levels.refresh(p.pk for p in pupils)
+
+        table.add(
+            f"grid save, {len(pupils)} pupils × {len(rated)} skills, one request",
+            timed(grid_save, runs, clear_grid_day),
+        )
 
         files = [import_file(school, args.import_rows, run) for run in range(3)]
         batches = []
