@@ -386,8 +386,20 @@ def main():
             response = boss.post(f"/imports/{batches[run].pk}/confirm/")
             assert response.status_code == 302, response.status_code
 
+        def clear_import_days(run):
+            """Outside the timing: results an earlier bench run imported for these dates go,
+            so that every commit writes 10 000 new results."""
+            days = [today - datetime.timedelta(days=20 + 2 * run + i) for i in range(2)]
+            pupils_of_school = Pupil.objects.filter(enrolments__group__school=school)
+            touched = Result.objects.filter(
+                pupil__in=pupils_of_school, assessed_on__in=days, instrument__kind="rated"
+            )
+            pupil_ids = set(touched.values_list("pupil_id", flat=True))
+            touched.delete()
+            levels.refresh(pupil_ids)
+
         rows = files[0][1]
-        table.add(f"import of {rows} rows: dry run", timed(dry_run, 3))
+        table.add(f"import of {rows} rows: dry run", timed(dry_run, 3, clear_import_days))
         table.add(f"import of {rows} rows: commit", timed(commit, 3))
 
         # Charts --------------------------------------------------------------------------------

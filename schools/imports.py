@@ -122,6 +122,26 @@ class Plan:
     def summary(self):
         return {status: self.count(status) for status in (NEW, CHANGED, UNCHANGED, ERROR)}
 
+    # The dry run lists every row that needs a look (errors, changes) and the first of the
+    # others: a page of 10 000 rows helps nobody and takes long to build.
+    SHOWN_ROUTINE_ROWS = 100
+
+    @property
+    def shown_rows(self):
+        routine = 0
+        shown = []
+        for row in self.rows:
+            if row.status in (ERROR, CHANGED):
+                shown.append(row)
+            elif routine < self.SHOWN_ROUTINE_ROWS:
+                shown.append(row)
+                routine += 1
+        return shown
+
+    @property
+    def hidden_rows(self):
+        return len(self.rows) - len(self.shown_rows)
+
 
 def map_columns(headers, columns, kind):
     """{canonical name: column index}; problems for required columns that are missing."""
@@ -329,9 +349,10 @@ def plan_results(*, school, user, headers, rows):
     for enrolment in Enrolment.objects.filter(pupil__in=pupils.values(), group__school=school):
         periods.setdefault(enrolment.pupil_id, []).append((enrolment.starts_on, enrolment.ends_on))
     existing = {}
-    results = Result.objects.filter(pupil__in=pupils.values(), instrument__in=instruments).order_by(
-        "entered_at", "pk"
-    )
+    # Only the dates the file names: a pupil's other results cannot be changed by it.
+    results = Result.objects.filter(
+        pupil__in=pupils.values(), instrument__in=instruments, assessed_on__in=_dates(parsed)
+    ).order_by("entered_at", "pk")
     for result in results:
         existing[result.pupil_id, result.instrument_id, result.assessed_on] = result
     seen = {}
@@ -397,6 +418,17 @@ def plan_results(*, school, user, headers, rows):
                 }
             )
     return plan
+
+
+def _dates(parsed):
+    """The dates a results file names that can be read (the others fail on their row)."""
+    dates = set()
+    for _line, values in parsed:
+        try:
+            dates.add(parse_date(values["date"]))
+        except ValueError:
+            continue
+    return dates
 
 
 def _instrument(row, by_name):

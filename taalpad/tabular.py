@@ -4,6 +4,7 @@ or Windows-1252) and XLSX. Knows nothing of pupils or results; imports and expor
 
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
@@ -137,7 +138,12 @@ def parse_date(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = str(value).strip()
+    return _date_from_text(str(value).strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_from_text(text):
+    # Cached: an import names a handful of dates thousands of times, and strptime is slow.
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).date()

@@ -128,6 +128,26 @@ def test_a_1000_row_file_with_one_bad_row_writes_nothing_and_names_the_row(
     assert not Result.objects.exists()
 
 
+def test_a_long_dry_run_lists_every_change_and_the_first_hundred_others(
+    client, teacher_a1, school_a, group_a1, goethe_reading, day
+):
+    lines = ["leerlingnummer;toets;datum;score"]
+    for number in range(250):
+        pupil = make_pupil(school_a, f"{6000 + number}", "P", f"N{number}")
+        enrol(pupil, group_a1)
+        lines.append(f"{6000 + number};Goethe-Zertifikat B1 Lesen;{dutch(day)};50")
+    client.force_login(teacher_a1)
+    url = reverse("results_import", args=[school_a.pk])
+    upload(client, url, "first.csv", "\r\n".join(lines).encode())
+    confirm(client)
+    lines[240] = lines[240].replace(";50", ";75")  # line 241: one change, late in the file
+    content = upload(client, url, "again.csv", "\r\n".join(lines).encode()).content.decode()
+    assert "0 new, 1 changed, 249 unchanged, 0 with an error" in content
+    assert '<td class="num">241</td>' in content and "was A2 (50)" in content
+    assert '<td class="num">101</td>' in content and '<td class="num">102</td>' not in content
+    assert "149 more new or unchanged rows are not listed" in content
+
+
 def test_row_errors_name_what_is_wrong(
     client, teacher_a1, school_a, pupil_a1, pupil_a2, goethe_reading, day
 ):
