@@ -38,17 +38,20 @@ def _derived(where="", params=()):
     return sql, [LevelSpan.OPEN_END.isoformat(), *params]
 
 
-def refresh(pupil_ids, skills=None):
+def refresh(pupil_ids, skills=None, *, since=None):
     """Derive the spans of these pupils again from their results, in `skills` only when
-    given (a class grid touches one). Two statements per 500 pupils; call it inside the
-    transaction that wrote the results."""
+    given (a class grid touches one). `since` is the earliest date of the results written,
+    changed or deleted (None: unknown), so that cached figures of earlier dates can stay. Two
+    statements per 500 pupils; call it inside the transaction that wrote the results."""
     pupil_ids = sorted({int(pk) for pk in pupil_ids})
+    if not pupil_ids:
+        return  # nothing was written
     skill_filter, skill_params = "", []
     if skills is not None:
         skills = sorted(set(skills))
         skill_filter = f" AND skill IN ({', '.join(['%s'] * len(skills))})"
         skill_params = skills
-    data_version.bump()
+    data_version.bump(since=since)
     with connection.cursor() as cursor:
         for start in range(0, len(pupil_ids), CHUNK):
             chunk = pupil_ids[start : start + CHUNK]

@@ -142,7 +142,7 @@ def result_record(*, by, pupil, instrument, assessed_on, score=None, level=None)
     )
     result._history_user = by
     result.save()
-    levels.refresh([pupil.pk], skills=[result.skill])
+    levels.refresh([pupil.pk], skills=[result.skill], since=result.assessed_on)
     return result
 
 
@@ -150,7 +150,11 @@ def result_record(*, by, pupil, instrument, assessed_on, score=None, level=None)
 def results_create(*, by, results):
     """Write results built by `result_build` (an API batch, say) at once."""
     saved = bulk_create_with_history(results, Result, default_user=by)
-    levels.refresh((r.pupil_id for r in saved), skills={r.skill for r in saved})
+    levels.refresh(
+        (r.pupil_id for r in saved),
+        skills={r.skill for r in saved},
+        since=min((r.assessed_on for r in saved), default=None),
+    )
     return saved
 
 
@@ -189,6 +193,7 @@ def result_update(*, by, result, version, assessed_on, score=None, level=None):
     """Correct a result. `version` is the one the editor started from: if the result changed
     since, nothing is written and StaleResult names the newer value."""
     current = _lock_current(result, version)
+    was = current.assessed_on
     changed = result_build(
         by=by,
         pupil=current.pupil,
@@ -206,7 +211,7 @@ def result_update(*, by, result, version, assessed_on, score=None, level=None):
     current.version += 1
     current._history_user = by
     current.save()
-    levels.refresh([current.pupil_id], skills=[current.skill])
+    levels.refresh([current.pupil_id], skills=[current.skill], since=min(was, current.assessed_on))
     return current
 
 
@@ -215,7 +220,7 @@ def result_delete(*, by, result, version):
     current = _lock_current(result, version)
     current._history_user = by
     current.delete()
-    levels.refresh([current.pupil_id], skills=[current.skill])
+    levels.refresh([current.pupil_id], skills=[current.skill], since=current.assessed_on)
 
 
 # Groups, pupils, enrolments and staff --------------------------------------------------------
@@ -417,7 +422,11 @@ def results_save_grid(*, by, assessed_on, entries):
             changed, Result, ["score", "level", "entered_by", "version"], default_user=by
         )
     written = [*new, *changed]
-    levels.refresh((r.pupil_id for r in written), skills={r.skill for r in written})
+    levels.refresh(
+        (r.pupil_id for r in written),
+        skills={r.skill for r in written},
+        since=min((r.assessed_on for r in written), default=None),
+    )
     return len(new), len(changed)
 
 
@@ -464,7 +473,11 @@ def results_import_apply(*, by, plan):
             default_user=by,
         )
     written = [*new, *changed]
-    levels.refresh((r.pupil_id for r in written), skills={r.skill for r in written})
+    levels.refresh(
+        (r.pupil_id for r in written),
+        skills={r.skill for r in written},
+        since=min((r.assessed_on for r in written), default=None),
+    )
     return len(new), len(changed)
 
 

@@ -1,11 +1,17 @@
-"""A version of the data the figures rest on, so that computed figures can be cached.
+"""Versions of the data the figures rest on, so that computed figures can be cached.
 
 Every write that can change a figure (results through `schools.levels`, enrolments, groups and
 schools through the signals below, bulk writes by calling `bump`) moves the version on; cached
 figures are keyed by it and are never read again after a change. The cache must be shared by
 all app servers (Redis in production) for this to hold across processes.
+
+A second version covers the past: figures for a date before the current school year only
+change when a result dated before it is written, or an enrolment, group or school changes.
+Results entered during the year (the many grid saves) leave it alone, so the trend's earlier
+school years stay cached while this year's figures follow every save.
 """
 
+import datetime
 import uuid
 
 from django.core.cache import cache
@@ -13,31 +19,50 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 KEY = "taalpad:data-version"
+HISTORY_KEY = "taalpad:data-version:history"
 
 
-def current():
-    version = cache.get(KEY)
+def history_begins_before(today=None):
+    """Dates before this one (1 August of the current school year) are history."""
+    today = today or datetime.date.today()
+    start_year = today.year if today.month >= 8 else today.year - 1
+    return datetime.date(start_year, 8, 1)
+
+
+def _read(key):
+    version = cache.get(key)
     if version is None:
-        version = uuid.uuid4().hex
-        cache.add(KEY, version, None)
-        version = cache.get(KEY, version)
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
     return version
 
 
-def _move_on():
+def current():
+    return _read(KEY)
+
+
+def for_date(day):
+    """The version that cached figures for `day` are keyed by."""
+    return _read(HISTORY_KEY if day < history_begins_before() else KEY)
+
+
+def _move_on(history):
     cache.set(KEY, uuid.uuid4().hex, None)
+    if history:
+        cache.set(HISTORY_KEY, uuid.uuid4().hex, None)
 
 
-def bump():
-    """Call inside the writing transaction. The version moves now (this process's next read
-    sees the change) and again on commit (figures another process computed from the old
-    data while the transaction ran are dropped too)."""
-    _move_on()
-    transaction.on_commit(_move_on)
+def bump(*, since=None):
+    """Call inside the writing transaction, with the earliest date the write touches (None:
+    any date). The version moves now (this process's next read sees the change) and again on
+    commit (figures another process computed from the old data meanwhile are dropped too)."""
+    history = since is None or since < history_begins_before()
+    _move_on(history)
+    transaction.on_commit(lambda: _move_on(history))
 
 
 def _bump_on_write(sender, **kwargs):
-    bump()
+    bump()  # enrolments, groups and schools: any date
 
 
 def connect():

@@ -243,12 +243,14 @@ def _digest(target, school_ids):
 
 
 def _cached_per_date(kind, target, dates, school_ids, compute, *, lag=0):
-    """{date: value}, kept in the cache under the data version; `compute(dates)` gives the
-    dates not found, in one query. With `lag`, a value computed less than `lag` seconds ago
+    """{date: value}, kept in the cache under the data version of each date (see
+    data_version: earlier school years have their own); `compute(dates)` gives the dates not
+    found, in one query. With `lag`, a value computed less than `lag` seconds ago
     is served even when the data changed since."""
     digest = _digest(target, school_ids)
-    version = data_version.current()
-    exact = {day: f"{kind}:{version}:{digest}:{day.isoformat()}" for day in dates}
+    exact = {
+        day: f"{kind}:{data_version.for_date(day)}:{digest}:{day.isoformat()}" for day in dates
+    }
     recent = {day: f"{kind}:recent:{digest}:{day.isoformat()}" for day in dates}
     found = cache.get_many([*exact.values(), *(recent.values() if lag else [])])
     values = {}

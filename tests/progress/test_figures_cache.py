@@ -1,0 +1,72 @@
+"""Cached figures follow every write: this year's at once; earlier years' only when a write
+reaches back into them, so the trend's past points survive the year's many grid saves."""
+
+import datetime
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from schools import services
+from schools.models import Enrolment, Result
+from taalpad.cefr import Level, Skill
+from taalpad.progress import target_trend
+from tests.conftest import make_user
+from tests.progress.conftest import YEAR_START, build_random_city
+
+TODAY = datetime.date.today()
+
+
+def grouped_queries(function):
+    with CaptureQueriesContext(connection) as queries:
+        function()
+    return [q["sql"] for q in queries.captured_queries if "per_pupil" in q["sql"]]
+
+
+def plain(trend):
+    return [(p.date, p.figures.population, p.figures.assessed, p.figures.met) for p in trend.points]
+
+
+def record(pupil, day, level, skills=(Skill.LISTENING,)):
+    teacher = make_user(f"teacher{Result.objects.count()}@school.test")
+    for skill in skills:
+        instrument = Result.objects.filter(skill=skill).first().instrument
+        services.result_record(
+            by=teacher, pupil=pupil, instrument=instrument, assessed_on=day, level=level
+        )
+
+
+def test_a_result_of_this_year_leaves_earlier_years_cached(lea_target):
+    build_random_city(11)
+    target_trend(target=lea_target, today=TODAY)
+    pupil = Enrolment.objects.first().pupil
+    record(pupil, TODAY, Level.C2)
+    sql = grouped_queries(lambda: target_trend(target=lea_target, today=TODAY))
+    assert len(sql) == 1
+    assert TODAY.isoformat() in sql[0]
+    assert f"{YEAR_START + 1}-07-31" not in sql[0]  # a past point, from the cache
+
+
+def test_a_back_dated_result_recomputes_the_years_it_reaches(lea_target):
+    build_random_city(12)
+    point = datetime.date(YEAR_START + 1, 7, 31)  # the first school year's point
+    day = point - datetime.timedelta(days=1)
+    # A pupil of the target's population on that point, whose three required skills are set
+    # the day before: at C2 they meet the target, below A1 they do not.
+    enrolment = Enrolment.objects.filter(
+        starts_on__lte=point,
+        ends_on__gte=point,
+        group__school__sector="vo",
+        group__year_level__in=[3, 4],
+    ).first()
+    target_trend(target=lea_target, today=TODAY)
+    met = {}
+    for level in (Level.C2, Level.BELOW_A1):
+        record(enrolment.pupil, day, level, skills=lea_target.required_skills)
+        sql = grouped_queries(lambda: target_trend(target=lea_target, today=TODAY))
+        assert len(sql) == 1 and point.isoformat() in sql[0]  # the past point, recomputed
+        cached = plain(target_trend(target=lea_target, today=TODAY))
+        cache.clear()
+        assert cached == plain(target_trend(target=lea_target, today=TODAY))  # as afresh
+        met[level] = next(m for d, _p, _a, m in cached if d == point)
+    assert met[Level.C2] == met[Level.BELOW_A1] + 1
