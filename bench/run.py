@@ -240,7 +240,7 @@ def main():
 
     from schools import levels
     from schools.models import ImportBatch, Instrument, Pupil, Result, SchoolYear
-    from taalpad import charts, dashboard
+    from taalpad import charts, dashboard, data_version
     from taalpad.models import User
     from taalpad.progress import default_target, target_progress, target_trend
 
@@ -250,6 +250,11 @@ def main():
         with open(os.devnull, "w") as quiet:
             call_command("seed_demo", "--pupils", str(args.pupils), "--reset", stdout=quiet)
         print(f"built {args.pupils} pupils in {time.perf_counter() - started:.1f} s")
+    if connection.vendor == "postgresql":
+        # Earlier runs wrote tens of thousands of rows; autovacuum would have caught up with
+        # them in a live system, so the run starts from fresh statistics and visibility maps.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     today = datetime.date.today()
     past = datetime.date(SchoolYear.start_year_of(today), 3, 1)
     target = default_target(today)
@@ -322,6 +327,17 @@ def main():
             timed(lambda r: city.get("/city/"), runs, cold),
             trivial,
         )
+
+        def after_a_save_today(_run):
+            data_version.bump(since=today)  # what a grid save anywhere in the city does
+
+        with override_settings(TAALPAD_CITY_FIGURES_LAG=0):
+            city.get("/city/")
+            table.add(
+                "municipality dashboard after a save today, no lag",
+                timed(lambda r: city.get("/city/"), runs, after_a_save_today),
+                trivial,
+            )
         city.get("/city/")
         table.add(
             "municipality dashboard, figures and charts cached",
@@ -476,6 +492,11 @@ def print_targets(table, vendor, import_rows):
             "dashboard ≤ 150 ms (charts cached, figures computed)",
             m["municipality dashboard, figures computed"],
             m["municipality dashboard, figures computed"] <= 150,
+        ),
+        (
+            "dashboard ≤ 150 ms after a save today (earlier years cached)",
+            m["municipality dashboard after a save today, no lag"],
+            m["municipality dashboard after a save today, no lag"] <= 150,
         ),
     ]
     grid = next(v for k, v in m.items() if k.startswith("grid save"))
