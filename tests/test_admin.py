@@ -1,6 +1,7 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
 
@@ -46,3 +47,37 @@ def test_staff_without_admin_rights_cannot_open_the_admin(client, teacher_a1):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+
+
+def test_result_edits_in_the_admin_keep_the_level_table_in_step(
+    admin_client_with_data, teacher_a1, pupil_a1, rated_speaking
+):
+    from schools import levels
+    from schools.models import LevelSpan
+    from schools.services import result_record
+    from taalpad.cefr import Level
+    from tests.conftest import TODAY
+
+    result = result_record(
+        by=teacher_a1, pupil=pupil_a1, instrument=rated_speaking, assessed_on=TODAY, level=Level.A2
+    )
+    url = reverse("admin:schools_result_change", args=[result.pk])
+    page = admin_client_with_data.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields if name != "entered_at"}
+    entered = timezone.localtime(result.entered_at)
+    data.update(
+        level=Level.B2,
+        assessed_on=TODAY.isoformat(),
+        entered_at_0=entered.date().isoformat(),
+        entered_at_1=entered.strftime("%H:%M:%S"),
+    )
+    response = admin_client_with_data.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(LevelSpan.objects.filter(pupil=pupil_a1).values_list("level", flat=True)) == [
+        Level.B2
+    ]
+    delete = reverse("admin:schools_result_delete", args=[result.pk])
+    assert admin_client_with_data.post(delete, {"post": "yes"}).status_code == 302
+    assert not LevelSpan.objects.filter(pupil=pupil_a1).exists()
+    assert levels.differences()[:2] == (0, 0)
