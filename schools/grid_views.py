@@ -123,6 +123,8 @@ def group_grid(request, group_id):
         "group": group,
         "choice": choice,
         "columns": [{"instrument": instrument} for instrument in instruments],
+        "has_scored": any(instrument.is_scored for instrument in instruments),
+        "has_rated": any(not instrument.is_scored for instrument in instruments),
         "day": day,
         "rows": rows,
         "levels": Level.choices,
