@@ -141,3 +141,26 @@ def test_the_municipality_switches_language_and_downloads_the_report(city, page_
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
+
+
+def test_every_kind_of_page_passes_axe(city, page_for):
+    """Beyond the four journeys: each role's other pages, in Dutch and German."""
+    from tests.test_translations import german_pages
+
+    pages = german_pages()
+    failures = {}
+    for locale in ("nl-NL", "de-DE"):
+        for email, urls in pages.items():
+            page = page_for(locale=locale)
+            log_in(page, email, DEMO_PASSWORD)
+            for url in urls:
+                page.goto(url)
+                found = axe_violations(page)
+                if found:
+                    failures[f"{locale} {url}"] = found
+    for url in ("/accounts/login/", "/claim/", "/accessibility/"):
+        page = page_for()
+        page.goto(url)
+        if found := axe_violations(page):
+            failures[url] = found
+    assert failures == {}
