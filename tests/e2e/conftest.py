@@ -89,9 +89,13 @@ def page_for(browser, live_server, settings):
 def axe_violations(page):
     """Serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is."""
     page.evaluate(AXE.read_text())
+    # page.evaluate has no time limit of its own: axe gets 30 seconds.
     result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag',
-              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        """() => Promise.race([
+              axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}),
+              new Promise((_, reject) =>
+                setTimeout(() => reject(new Error('axe-core took over 30 s')), 30000))])"""
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"

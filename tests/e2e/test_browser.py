@@ -10,7 +10,8 @@ from taalpad.demo import DEMO_PASSWORD, build_demo_city
 from taalpad.models import User
 from tests.e2e.conftest import axe_violations, empty_access_trail, log_in
 
-pytestmark = pytest.mark.e2e
+# A browser that stops answering fails the test after three minutes, with the stack.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 TODAY = datetime.date.today()
 
 
