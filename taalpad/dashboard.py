@@ -37,18 +37,29 @@ class Dashboard:
         ]
 
 
-def build(*, target, on, suppress, school=None, today=None):
+PARTS = ("progress", "trend", "distribution")
+
+
+def build(*, target, on, suppress, school=None, today=None, parts=PARTS):
+    """The dashboard's figures; `parts` leaves out what a caller does not need (a chart needs
+    one or two of the three), those parts being None."""
     schools = None if school is None else [school]
     return Dashboard(
         target=target,
         on=on,
-        progress=progress.target_progress(target=target, on=on, suppress=suppress, schools=schools),
+        progress=progress.target_progress(target=target, on=on, suppress=suppress, schools=schools)
+        if "progress" in parts
+        else None,
         trend=progress.target_trend(
             target=target, today=min(on, today or on), suppress=suppress, schools=schools
-        ),
+        )
+        if "trend" in parts
+        else None,
         distribution=progress.level_distribution(
             target=target, on=on, suppress=suppress, schools=schools
-        ),
+        )
+        if "distribution" in parts
+        else None,
         suppress=suppress,
         school=school,
     )

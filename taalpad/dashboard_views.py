@@ -28,6 +28,12 @@ CHARTS = {
     "schools": (charts.schools_chart, dashboard.schools_data),
     "distribution": (charts.distribution_chart, dashboard.distribution_data),
 }
+# What each chart's data is made of: a chart builds only those parts of the dashboard.
+CHART_PARTS = {
+    "trend": ("trend",),
+    "schools": ("progress",),
+    "distribution": ("progress", "distribution"),
+}
 
 
 def _choices(request):
@@ -46,11 +52,13 @@ def _choices(request):
     return target, on
 
 
-def _board(request, *, school=None):
+def _board(request, *, school=None, parts=dashboard.PARTS):
     target, on = _choices(request)
     if target is None:
         return None
-    return dashboard.build(target=target, on=on, suppress=school is None, school=school)
+    return dashboard.build(
+        target=target, on=on, suppress=school is None, school=school, parts=parts
+    )
 
 
 def _page(request, board, *, template, extra):
@@ -134,7 +142,7 @@ def municipality_dashboard(request):
 @require_GET
 @municipality_only
 def municipality_chart(request, kind):
-    return _chart(_board(request), kind)
+    return _chart(_board(request, parts=CHART_PARTS.get(kind, ())), kind)
 
 
 @require_GET
@@ -210,7 +218,8 @@ def school_dashboard(request, school_id):
 @require_GET
 @coordinator_only
 def school_chart(request, school_id, kind):
-    return _chart(_board(request, school=_managed(request, school_id)), kind)
+    school = _managed(request, school_id)
+    return _chart(_board(request, school=school, parts=CHART_PARTS.get(kind, ())), kind)
 
 
 @require_GET

@@ -277,3 +277,18 @@ def test_a_target_without_skills_is_refused_and_keeps_the_input(client, municipa
         response.status_code == 200 and 'value="Zonder vaardigheden"' in response.content.decode()
     )
     assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize(("kind", "queries"), [("trend", 7), ("schools", 7), ("distribution", 7)])
+def test_a_chart_builds_only_the_figures_it_shows(
+    kind, queries, client, municipality, target, django_assert_num_queries
+):
+    build_city(50)
+    client.force_login(municipality)
+    url = reverse("municipality_chart", args=[kind])
+    assert client.get(url).status_code == 200
+    # session, user, memberships, municipality role, pupil role, target, and the one query the
+    # chart's own part needs beyond the cache (school years, schools)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response["Content-Type"] == "image/svg+xml"
