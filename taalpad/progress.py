@@ -252,13 +252,11 @@ def _cached_per_date(kind, target, dates, school_ids, compute, *, lag=0):
         day: f"{kind}:{data_version.for_date(day)}:{digest}:{day.isoformat()}" for day in dates
     }
     recent = {day: f"{kind}:recent:{digest}:{day.isoformat()}" for day in dates}
-    found = cache.get_many([*exact.values(), *(recent.values() if lag else [])])
-    values = {}
-    for day in dates:
-        if exact[day] in found:
-            values[day] = found[exact[day]]
-        elif lag and recent[day] in found:
-            values[day] = found[recent[day]]
+    found = cache.get_many(list(exact.values()))
+    values = {day: found[exact[day]] for day in dates if exact[day] in found}
+    if lag and len(values) < len(dates):
+        found = cache.get_many([recent[day] for day in dates if day not in values])
+        values.update({day: found[recent[day]] for day in dates if recent[day] in found})
     missing = [day for day in dates if day not in values]
     if missing:
         computed = compute(missing)
@@ -271,14 +269,43 @@ def _cached_per_date(kind, target, dates, school_ids, compute, *, lag=0):
 
 def _cells(target, dates, *, school_ids=None, lag=0):
     """{date: {(school id, group id, track, year level): Figures}}, through the cache."""
-    return _cached_per_date(
+    packed = _cached_per_date(
         "progress-cells",
         target,
         dates,
         school_ids,
-        lambda missing: _query_cells(target, missing, school_ids=school_ids),
+        lambda missing: {
+            day: _pack(cells)
+            for day, cells in _query_cells(target, missing, school_ids=school_ids).items()
+        },
         lag=lag,
     )
+    return {day: _unpack(cells) for day, cells in packed.items()}
+
+
+# Cells travel through the cache as plain tuples: unpickling hundreds of Figures objects per
+# request cost more than computing with them.
+def _pack(cells):
+    packed = {}
+    for key, figures in cells.items():
+        skills = tuple(
+            (skill, counts["assessed"], counts["at_or_above"])
+            for skill, counts in figures.by_skill.items()
+        )
+        packed[key] = (figures.population, figures.assessed, figures.met, skills)
+    return packed
+
+
+def _unpack(packed):
+    return {
+        key: Figures(
+            population=population,
+            assessed=assessed,
+            met=met,
+            by_skill={skill: {"assessed": a, "at_or_above": m} for skill, a, m in skills},
+        )
+        for key, (population, assessed, met, skills) in packed.items()
+    }
 
 
 def _query_cells(target, dates, *, school_ids=None):
