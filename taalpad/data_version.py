@@ -23,10 +23,11 @@ HISTORY_KEY = "taalpad:data-version:history"
 
 
 def history_begins_before(today=None):
-    """Dates before this one (1 August of the current school year) are history."""
+    """Dates before this one (the first day of the current school year) are history."""
+    from schools.models import SchoolYear
+
     today = today or datetime.date.today()
-    start_year = today.year if today.month >= 8 else today.year - 1
-    return datetime.date(start_year, 8, 1)
+    return SchoolYear(start_year=SchoolYear.start_year_of(today)).starts_on
 
 
 def _read(key):
@@ -35,10 +36,6 @@ def _read(key):
         cache.add(key, uuid.uuid4().hex, None)
         version = cache.get(key)
     return version
-
-
-def current():
-    return _read(KEY)
 
 
 def for_date(day):
