@@ -9,9 +9,12 @@ are skipped, unless TAALPAD_E2E=required (as in CI), when a missing piece is an 
 import importlib
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("TAALPAD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -39,6 +42,41 @@ def _missing():
     if not AXE.exists():
         return "axe-core is not installed (npm install in tests/e2e)"
     return None
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, with the application running for one request at a time.
+
+    Chromium opens several connections at once, some of them idle in advance, so each still gets
+    its own thread to read from. But on SQLite every one of those threads uses the test's single
+    in-memory connection, which Django does not guard against simultaneous use: two requests at
+    once (a page and its chart images) can break or stall each other. The lock takes them in
+    turn, body included.
+    """
+
+    application_lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.application_lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server (which also serves the static files), one request at a time."""
+    server = LiveServer("localhost", start=False)
+    server.thread.server_class = OneRequestAtATimeServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
