@@ -10,10 +10,10 @@ from taalpad.demo import DEMO_PASSWORD, build_demo_city
 from taalpad.models import User
 from tests.e2e.conftest import axe_violations, empty_access_trail, log_in
 
-# A browser that stops answering ends the run after three minutes with every thread's stack.
+# A browser that stops answering ends the run after five minutes with every thread's stack.
 # The thread method, because an alarm signal raised inside Playwright's event loop can be
 # swallowed there, and the run then hangs instead of failing.
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180, method="thread")]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300, method="thread")]
 TODAY = datetime.date.today()
 
 
