@@ -289,7 +289,9 @@ def _totals(target, dates, *, school_ids=None, lag=0):
     a cached trend chart more than everything else it does."""
 
     def compute(missing):
-        cells = _cells(target, missing, school_ids=school_ids, lag=lag)
+        # Current cells only: totals stored under today's data version must not be made of
+        # cells that trail it (the lag applies once, to the totals themselves).
+        cells = _cells(target, missing, school_ids=school_ids)
         totals = {}
         for day in missing:
             total = _empty(target)

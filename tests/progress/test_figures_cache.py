@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from schools import services
 from schools.models import Enrolment, Result
+from taalpad import progress
 from taalpad.cefr import Level, Skill
 from taalpad.progress import target_trend
 from tests.conftest import make_user
@@ -70,3 +71,36 @@ def test_a_back_dated_result_recomputes_the_years_it_reaches(lea_target):
         assert cached == plain(target_trend(target=lea_target, today=TODAY))  # as afresh
         met[level] = next(m for d, _p, _a, m in cached if d == point)
     assert met[Level.C2] == met[Level.BELOW_A1] + 1
+
+
+def test_figures_that_trail_the_data_are_never_kept_as_current(lea_target, settings):
+    """The municipality's figures may trail a write by the lag; once recomputed under the new
+    data version they are current, even while older cells are still held for the lag."""
+    build_random_city(13)
+    point = datetime.date(YEAR_START + 2, 7, 31)  # the last school year's point
+    day = point - datetime.timedelta(days=1)
+    enrolment = Enrolment.objects.filter(
+        starts_on__lte=point,
+        ends_on__gte=point,
+        group__school__sector="vo",
+        group__year_level__in=[3, 4],
+    ).first()
+    settings.TAALPAD_CITY_FIGURES_LAG = 60
+    record(enrolment.pupil, day, Level.BELOW_A1, skills=lea_target.required_skills)
+    before = plain(target_trend(target=lea_target, today=TODAY))
+    record(enrolment.pupil, day, Level.C2, skills=lea_target.required_skills)
+    # The trailing totals expire; the trailing cells behind them are still in the cache.
+    digest = progress._digest(lea_target, None)
+    cache.delete_many(
+        [
+            f"progress-totals:recent:{digest}:{day.isoformat()}"
+            for day in progress.trend_dates(lea_target, TODAY)
+        ]
+    )
+    target_trend(target=lea_target, today=TODAY)
+    settings.TAALPAD_CITY_FIGURES_LAG = 0
+    current = plain(target_trend(target=lea_target, today=TODAY))
+    cache.clear()
+    fresh = plain(target_trend(target=lea_target, today=TODAY))
+    assert fresh != before  # the pupil now meets the target on that point
+    assert current == fresh
