@@ -37,6 +37,16 @@ def record(pupil, day, level, skills=(Skill.LISTENING,)):
         )
 
 
+def pupil_of_lea_population(day):
+    """A pupil in the LEA target's population (secondary, year 3 or 4) on `day`."""
+    return (
+        Enrolment.objects.filter(starts_on__lte=day, ends_on__gte=day, group__school__sector="vo")
+        .filter(group__year_level__in=[3, 4])
+        .first()
+        .pupil
+    )
+
+
 def test_a_result_of_this_year_leaves_earlier_years_cached(lea_target):
     build_random_city(11)
     target_trend(target=lea_target, today=TODAY)
@@ -54,16 +64,11 @@ def test_a_back_dated_result_recomputes_the_years_it_reaches(lea_target):
     day = point - datetime.timedelta(days=1)
     # A pupil of the target's population on that point, whose three required skills are set
     # the day before: at C2 they meet the target, below A1 they do not.
-    enrolment = Enrolment.objects.filter(
-        starts_on__lte=point,
-        ends_on__gte=point,
-        group__school__sector="vo",
-        group__year_level__in=[3, 4],
-    ).first()
+    pupil = pupil_of_lea_population(point)
     target_trend(target=lea_target, today=TODAY)
     met = {}
     for level in (Level.C2, Level.BELOW_A1):
-        record(enrolment.pupil, day, level, skills=lea_target.required_skills)
+        record(pupil, day, level, skills=lea_target.required_skills)
         sql = grouped_queries(lambda: target_trend(target=lea_target, today=TODAY))
         assert len(sql) == 1 and point.isoformat() in sql[0]  # the past point, recomputed
         cached = plain(target_trend(target=lea_target, today=TODAY))
@@ -79,16 +84,11 @@ def test_figures_that_trail_the_data_are_never_kept_as_current(lea_target, setti
     build_random_city(13)
     point = datetime.date(YEAR_START + 2, 7, 31)  # the last school year's point
     day = point - datetime.timedelta(days=1)
-    enrolment = Enrolment.objects.filter(
-        starts_on__lte=point,
-        ends_on__gte=point,
-        group__school__sector="vo",
-        group__year_level__in=[3, 4],
-    ).first()
+    pupil = pupil_of_lea_population(point)
     settings.TAALPAD_CITY_FIGURES_LAG = 60
-    record(enrolment.pupil, day, Level.BELOW_A1, skills=lea_target.required_skills)
+    record(pupil, day, Level.BELOW_A1, skills=lea_target.required_skills)
     before = plain(target_trend(target=lea_target, today=TODAY))
-    record(enrolment.pupil, day, Level.C2, skills=lea_target.required_skills)
+    record(pupil, day, Level.C2, skills=lea_target.required_skills)
     # The trailing totals expire; the trailing cells behind them are still in the cache.
     digest = progress._digest(lea_target, None)
     cache.delete_many(
