@@ -275,12 +275,15 @@ def _cells(target, dates, *, school_ids=None, lag=0):
         dates,
         school_ids,
         lambda missing: {
-            day: _pack(cells)
+            day: {key: _pack(figures) for key, figures in cells.items()}
             for day, cells in _query_cells(target, missing, school_ids=school_ids).items()
         },
         lag=lag,
     )
-    return {day: _unpack(cells) for day, cells in packed.items()}
+    return {
+        day: {key: _unpack(figures) for key, figures in cells.items()}
+        for day, cells in packed.items()
+    }
 
 
 def _totals(target, dates, *, school_ids=None, lag=0):
@@ -297,36 +300,31 @@ def _totals(target, dates, *, school_ids=None, lag=0):
             total = _empty(target)
             for figures in cells[day].values():
                 total.add(figures)
-            totals[day] = _pack({"all": total})["all"]
+            totals[day] = _pack(total)
         return totals
 
     packed = _cached_per_date("progress-totals", target, dates, school_ids, compute, lag=lag)
-    return {day: _unpack({"all": value})["all"] for day, value in packed.items()}
+    return {day: _unpack(total) for day, total in packed.items()}
 
 
 # Cells travel through the cache as plain tuples: unpickling hundreds of Figures objects per
 # request cost more than computing with them.
-def _pack(cells):
-    packed = {}
-    for key, figures in cells.items():
-        skills = tuple(
-            (skill, counts["assessed"], counts["at_or_above"])
-            for skill, counts in figures.by_skill.items()
-        )
-        packed[key] = (figures.population, figures.assessed, figures.met, skills)
-    return packed
+def _pack(figures):
+    skills = tuple(
+        (skill, counts["assessed"], counts["at_or_above"])
+        for skill, counts in figures.by_skill.items()
+    )
+    return (figures.population, figures.assessed, figures.met, skills)
 
 
 def _unpack(packed):
-    return {
-        key: Figures(
-            population=population,
-            assessed=assessed,
-            met=met,
-            by_skill={skill: {"assessed": a, "at_or_above": m} for skill, a, m in skills},
-        )
-        for key, (population, assessed, met, skills) in packed.items()
-    }
+    population, assessed, met, skills = packed
+    return Figures(
+        population=population,
+        assessed=assessed,
+        met=met,
+        by_skill={skill: {"assessed": a, "at_or_above": m} for skill, a, m in skills},
+    )
 
 
 def _query_cells(target, dates, *, school_ids=None):

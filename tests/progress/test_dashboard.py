@@ -279,9 +279,9 @@ def test_a_target_without_skills_is_refused_and_keeps_the_input(client, municipa
     assert not Target.objects.exists()
 
 
-@pytest.mark.parametrize(("kind", "queries"), [("trend", 7), ("schools", 7), ("distribution", 7)])
+@pytest.mark.parametrize("kind", ["trend", "schools", "distribution"])
 def test_a_chart_builds_only_the_figures_it_shows(
-    kind, queries, client, municipality, target, django_assert_num_queries
+    kind, client, municipality, target, django_assert_num_queries
 ):
     build_city(50)
     client.force_login(municipality)
@@ -289,6 +289,6 @@ def test_a_chart_builds_only_the_figures_it_shows(
     assert client.get(url).status_code == 200
     # session, user, memberships, municipality role, pupil role, target, and the one query the
     # chart's own part needs beyond the cache (school years, schools)
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response["Content-Type"] == "image/svg+xml"
