@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.inputs import optional_int, search_text
 from schools.models import Group, SchoolYear
 from schools.selectors import school_years_with_choice
 from taalpad import exchange_stats
@@ -60,8 +61,8 @@ def exchange_list(request):
 
 def _school_for_new(request):
     schools = schools_staffed_by(request.user)
-    wanted = request.GET.get("school") or request.POST.get("school")
-    if wanted and str(wanted).isdigit():
+    wanted = optional_int(request.GET.get("school") or request.POST.get("school"))
+    if wanted is not None:
         return get_object_or_404(schools, pk=wanted)
     return schools.order_by("name").first()
 
@@ -206,7 +207,7 @@ def participant_remove(request, activity_id, pupil_id):
 @require_GET
 @staff_only
 def partner_list(request):
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q", ""))
     partners = Partner.objects.annotate(
         activity_count=Count("activities", distinct=True),
         school_count=Count("activities__school", distinct=True),

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import levels
+from . import levels, services
 from .models import (
     CutScore,
     Enrolment,
@@ -84,8 +86,46 @@ class InstrumentAdmin(admin.ModelAdmin):
     inlines = [CutScoreInline]
 
 
+class ResultAdminForm(forms.ModelForm):
+    """The admin enters and corrects results by the same rules as every other way in: score
+    within the test's range (its level follows from it), dated no later than today and within
+    one of the pupil's enrolments."""
+
+    class Meta:
+        model = Result
+        fields = ["pupil", "instrument", "assessed_on", "score", "level", "entered_by"]
+
+    def clean(self):
+        data = super().clean()
+        pupil, instrument, day = data.get("pupil"), data.get("instrument"), data.get("assessed_on")
+        if pupil is None or instrument is None or day is None:
+            return data
+        try:
+            built = services.result_build(
+                by=data.get("entered_by"),
+                pupil=pupil,
+                instrument=instrument,
+                assessed_on=day,
+                score=data.get("score") if instrument.is_scored else None,
+                level=None if instrument.is_scored else data.get("level"),
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            raise ValidationError(
+                {
+                    {"date": "assessed_on"}.get(field, field): errors
+                    for field, errors in error.message_dict.items()
+                }
+            ) from None
+        data["level"] = built.level
+        self.instance.level = built.level
+        return data
+
+
 @admin.register(Result)
 class ResultAdmin(admin.ModelAdmin):
+    form = ResultAdminForm
     list_display = ["pupil", "skill", "level", "score", "instrument", "assessed_on", "entered_by"]
     list_filter = ["skill", "level", "assessed_on"]
     search_fields = ["pupil__pupil_number", "pupil__family_name", "instrument__name"]

@@ -7,7 +7,13 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -113,6 +119,9 @@ class ResultSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["entered_at"]
+        # A second result of one test on one day is answered by the view (200 or 409), not
+        # refused as a duplicate.
+        validators = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,6 +233,18 @@ class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 RESULT_EXAMPLE = {"pupil": 12, "instrument": 3, "date": "2026-11-20", "score": "61.5"}
+RESULT_CONFLICT = inline_serializer(
+    "ResultConflict",
+    {
+        "message": serializers.CharField(),
+        "current": ResultSerializer(help_text="the stored result, with its id and version"),
+        "errors": serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            help_text="for a list: per item, {} or {'current': the stored result}",
+        ),
+    },
+)
 
 
 class ResultViewSet(
@@ -259,14 +280,32 @@ class ResultViewSet(
 
     @extend_schema(
         request=ResultSerializer(many=True),
-        responses={201: ResultSerializer(many=True)},
+        responses={
+            201: ResultSerializer(many=True),
+            200: OpenApiResponse(
+                ResultSerializer(many=True),
+                description="Every item equals a result already stored: those results, "
+                "nothing written.",
+            ),
+            409: OpenApiResponse(
+                RESULT_CONFLICT,
+                description="An item names a pupil, instrument and date that already have a "
+                "result with other values: nothing of the request was written. Correct that "
+                "result with a PATCH that gives its `version`.",
+            ),
+        },
         examples=[
             OpenApiExample("one result", value=RESULT_EXAMPLE, request_only=True),
             OpenApiExample("a class in one request", value=[RESULT_EXAMPLE], request_only=True),
         ],
+        description="One result (an object) or a class (a list) in one atomic write. A pupil "
+        "has one result per instrument and date: an item equal to the stored one is answered "
+        "with that result (a repeated request stores nothing twice), an item with other "
+        "values is a 409 and nothing is written.",
     )
     def create(self, request, *args, **kwargs):
-        items = request.data if isinstance(request.data, list) else [request.data]
+        many = isinstance(request.data, list)
+        items = request.data if many else [request.data]
         if not items:
             raise exceptions.ValidationError({"message": "Send at least one result."})
         # Each item is checked on its own, so that every faulty item is named at once.
@@ -285,28 +324,50 @@ class ResultViewSet(
                     or getattr(error, "detail", {"detail": error.messages})
                 )
         if any(errors):
-            raise exceptions.ValidationError(
-                errors if isinstance(request.data, list) else errors[0]
-            )
-        with transaction.atomic():
-            saved = services.results_create(by=request.user, results=built)
-            PupilAccess.objects.bulk_create(
-                PupilAccess(
-                    user_id=request.user.pk,
-                    pupil_id=pupil_id,
-                    path=request.path,
-                    action=PupilAccess.Action.CHANGE,
-                )
-                for pupil_id in sorted({result.pupil_id for result in built})
-            )
-        ids = [result.pk for result in saved]
+            raise exceptions.ValidationError(errors if many else errors[0])
+        try:
+            with transaction.atomic():
+                saved, created = services.results_create(by=request.user, results=built)
+                if created:
+                    audit.record_many(
+                        request,
+                        sorted({result.pupil_id for result in built}),
+                        PupilAccess.Action.CHANGE,
+                    )
+        except services.ResultConflicts as conflict:
+            return self._create_conflicts(conflict, len(built), many)
         output = ResultSerializer(
-            Result.objects.filter(pk__in=ids).order_by("pk"),
+            Result.objects.filter(pk__in=[result.pk for result in saved]).order_by("pk"),
             many=True,
             context=self.get_serializer_context(),
         ).data
-        body = output if isinstance(request.data, list) else output[0]
-        return Response(body, status=status.HTTP_201_CREATED)
+        by_id = {row["id"]: row for row in output}
+        body = [by_id[result.pk] for result in saved]
+        return Response(
+            body if many else body[0],
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def _create_conflicts(self, conflict, count, many):
+        within = {i for i, current in conflict.current.items() if current.pk is None}
+        if within:
+            # Two items of this request name the same pupil, instrument and date.
+            message = "Another item of this request gives this pupil, instrument and date."
+            raise exceptions.ValidationError(
+                [{"date": [message]} if i in within else {} for i in range(count)]
+                if many
+                else {"date": [message]}
+            )
+        context = self.get_serializer_context()
+        found = [
+            {"current": ResultSerializer(conflict.current[i], context=context).data}
+            if i in conflict.current
+            else {}
+            for i in range(count)
+        ]
+        body = {"message": conflict.messages[0]}
+        body.update({"errors": found} if many else found[0])
+        return Response(body, status=status.HTTP_409_CONFLICT)
 
     def _build(self, data):
         pupil, instrument = data["pupil"], data["instrument"]

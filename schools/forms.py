@@ -1,8 +1,10 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import check_assessed_on
 from taalpad.cefr import Level, Skill, plain_number
 from taalpad.models import User
 
@@ -163,4 +165,7 @@ class GridChoiceForm(forms.Form):
             raise forms.ValidationError(
                 _("Choose a date in the school year %(year)s.") % {"year": self.school_year.name}
             )
-        return day
+        try:
+            return check_assessed_on(day)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["date"]) from None

@@ -7,15 +7,15 @@ Planning takes a fixed number of queries, whatever the number of rows.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from core.inputs import check_assessed_on, parse_score, quoted
 from taalpad.access import pupils_visible_to
 from taalpad.cefr import Level, Skill, plain_number
-from taalpad.tabular import normalise_header, parse_date, parse_decimal
+from taalpad.tabular import normalise_header, parse_date
 
 from .models import Enrolment, Group, Pupil, Result, SchoolYear
 from .selectors import instruments_for
@@ -231,7 +231,7 @@ def plan_pupils(*, school, headers, rows, today=None):
             else:
                 row.fail(
                     _("Pupil %(number)s is on line %(line)d too, with other details.")
-                    % {"number": number, "line": first.line}
+                    % {"number": quoted(number), "line": first.line}
                 )
             continue
         seen[number] = row
@@ -242,12 +242,14 @@ def plan_pupils(*, school, headers, rows, today=None):
             try:
                 validate_email(values["email"])
             except ValidationError:
-                row.fail(_("“%(email)s” is not an e-mail address.") % {"email": values["email"]})
+                row.fail(
+                    _("“%(email)s” is not an e-mail address.") % {"email": quoted(values["email"])}
+                )
         group = groups.get(values["group"].lower())
         if group is None:
             row.fail(
                 _("There is no group “%(group)s” at this school in %(year)s.")
-                % {"group": values["group"], "year": year.name if year else today.year}
+                % {"group": quoted(values["group"]), "year": year.name if year else today.year}
             )
         starts_on = max(today, year.starts_on) if year else today
         if values.get("starts_on"):
@@ -255,7 +257,8 @@ def plan_pupils(*, school, headers, rows, today=None):
                 starts_on = parse_date(values["starts_on"])
             except ValueError:
                 row.fail(
-                    _("“%(date)s” is not a date (use dd-mm-yyyy).") % {"date": values["starts_on"]}
+                    _("“%(date)s” is not a date (use dd-mm-yyyy).")
+                    % {"date": quoted(values["starts_on"])}
                 )
             else:
                 if year and not year.starts_on <= starts_on <= year.ends_on:
@@ -363,14 +366,23 @@ def plan_results(*, school, user, headers, rows):
         if pupil is None:
             row.fail(
                 _("Pupil number “%(number)s” is not a pupil of this school that you teach.")
-                % {"number": row.values["pupil_number"]}
+                % {"number": quoted(row.values["pupil_number"])}
             )
         instrument = _instrument(row, by_name)
         try:
             day = parse_date(raw["date"])
         except ValueError:
-            row.fail(_("“%(date)s” is not a date (use dd-mm-yyyy).") % {"date": row.values["date"]})
+            row.fail(
+                _("“%(date)s” is not a date (use dd-mm-yyyy).")
+                % {"date": quoted(row.values["date"])}
+            )
             day = None
+        if day is not None:
+            try:
+                check_assessed_on(day)
+            except ValidationError as error:
+                row.fail(" ".join(error.messages))
+                day = None
         if pupil and day and not any(s <= day <= e for s, e in periods.get(pupil.pk, [])):
             row.fail(
                 _("On %(date)s the pupil was not enrolled at this school.")
@@ -438,17 +450,22 @@ def _instrument(row, by_name):
     if skill_text:
         skill = SKILL_NAMES.get(skill_text)
         if skill is None:
-            row.fail(_("“%(skill)s” is not a skill.") % {"skill": row.values["skill"]})
+            row.fail(_("“%(skill)s” is not a skill.") % {"skill": quoted(row.values["skill"])})
             return None
         candidates = [i for i in candidates if i.skill == skill]
     if not candidates:
         row.fail(
             _("There is no test “%(name)s”%(skill)s at this school.")
-            % {"name": name, "skill": f" ({row.values['skill']})" if skill_text else ""}
+            % {
+                "name": quoted(name),
+                "skill": f" ({quoted(row.values['skill'])})" if skill_text else "",
+            }
         )
         return None
     if len(candidates) > 1:
-        row.fail(_("“%(name)s” exists for several skills: fill in the skill.") % {"name": name})
+        row.fail(
+            _("“%(name)s” exists for several skills: fill in the skill.") % {"name": quoted(name)}
+        )
         return None
     return candidates[0]
 
@@ -459,23 +476,17 @@ def _score_and_level(row, raw, instrument):
             row.fail(_("The score is empty."))
             return None, None
         try:
-            score = parse_decimal(raw["score"])
-        except ValueError:
-            row.fail(_("“%(score)s” is not a number.") % {"score": row.values["score"]})
-            return None, None
-        if score < 0 or score > instrument.max_score:
-            row.fail(
-                _("The score %(score)s lies outside 0 to %(max)s.")
-                % {"score": plain_number(score), "max": plain_number(instrument.max_score)}
-            )
+            score = parse_score(raw["score"], max_score=instrument.max_score)
+        except ValidationError as error:
+            row.fail(" ".join(error.messages))
             return None, None
         cuts = [(cut.level, cut.min_score) for cut in instrument.cut_scores.all()]
-        return score.quantize(Decimal("0.01")), level_for_score(score, cuts)
+        return score, level_for_score(score, cuts)
     level = LEVEL_NAMES.get(normalise_header(raw.get("level", "")))
     if level is None:
         row.fail(
             _("“%(level)s” is not a level (below_a1, a1 … c2).")
-            % {"level": row.values.get("level", "")}
+            % {"level": quoted(row.values.get("level", ""))}
         )
         return None, None
     return None, level

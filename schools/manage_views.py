@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.inputs import search_text
 from taalpad import security_log
 from taalpad import services as account_services
 from taalpad.access import Role, current_school_year, pupils_managed_by, schools_managed_by
@@ -121,7 +122,7 @@ def _group_form(request, form, school, title):
 @coordinator_only
 def pupil_list(request, school_id):
     school = _managed_school(request, school_id)
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q", ""))
     pupils = Pupil.objects.filter(school=school)
     if query:
         pupils = pupils.filter(

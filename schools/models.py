@@ -457,6 +457,14 @@ class Result(models.Model):
                 name="result_skill_valid",
                 violation_error_message=_("Unknown skill."),
             ),
+            # One assessment with one test on one day: a second entry corrects the first.
+            models.UniqueConstraint(
+                fields=["pupil", "instrument", "assessed_on"],
+                name="result_one_per_instrument_and_date",
+                violation_error_message=_(
+                    "This pupil already has a result of this test on this date."
+                ),
+            ),
         ]
         indexes = [
             # "Latest result per pupil and skill on a date" walks this index backwards.

@@ -4,7 +4,6 @@ A pupil reaches only their own record: every lookup goes through the access laye
 pupil's id in a chart or download URL is a 404.
 """
 
-import csv
 import datetime
 import io
 import json
@@ -25,6 +24,7 @@ from taalpad.charts import cached_svg, growth_chart
 from taalpad.decorators import role_required
 from taalpad.models import PupilAccess
 from taalpad.progress import default_target
+from taalpad.tabular import write_csv
 
 from . import services
 from .selectors import (
@@ -174,13 +174,9 @@ def _zip_of_csv(data):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for part, rows in data.items():
             rows = [rows] if isinstance(rows, dict) else (rows or [])
-            text = io.StringIO()
-            if rows:
-                writer = csv.DictWriter(text, fieldnames=list(rows[0]), delimiter=";")
-                writer.writeheader()
-                for row in rows:
-                    writer.writerow(
-                        {k: "|".join(v) if isinstance(v, list) else v for k, v in row.items()}
-                    )
-            archive.writestr(f"{part}.csv", "\ufeff" + text.getvalue())
+            headers = list(rows[0]) if rows else []
+            table = [
+                ["|".join(v) if isinstance(v, list) else v for v in row.values()] for row in rows
+            ]
+            archive.writestr(f"{part}.csv", write_csv(headers, table))
     return buffer.getvalue()

@@ -1,13 +1,14 @@
 """Writes of school data: each function validates, writes atomically, and is easy to grep."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.inputs import check_assessed_on, parse_score
 from taalpad import data_version
 from taalpad.cefr import Level, plain_number
 
@@ -70,17 +71,6 @@ def instrument_create(*, name, skill, kind, max_score=None, cut_scores=(), schoo
     return instrument
 
 
-def _parse_score(score):
-    if isinstance(score, Decimal):
-        return score
-    try:
-        return Decimal(str(score).strip().replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError(
-            {"score": _("“%(score)s” is not a number.") % {"score": score}}
-        ) from None
-
-
 def _parse_level(level):
     try:
         if isinstance(level, str) and not level.strip().isdigit():
@@ -92,19 +82,15 @@ def _parse_level(level):
         ) from None
 
 
-def result_build(*, by, pupil, instrument, assessed_on, score=None, level=None, cut_scores=None):
-    """A validated, unsaved Result. `cut_scores` may be passed to spare a query per row."""
+def result_build(
+    *, by, pupil, instrument, assessed_on, score=None, level=None, cut_scores=None, enrolled=None
+):
+    """A validated, unsaved Result. `cut_scores` may be passed to spare a query per row, and
+    `enrolled=True` where the caller knows the pupil was enrolled on that date."""
     if instrument.is_scored:
         if score is None or str(score).strip() == "":
             raise ValidationError({"score": _("Enter a score for this instrument.")})
-        score = _parse_score(score)
-        if score < 0 or score > instrument.max_score:
-            raise ValidationError(
-                {
-                    "score": _("The score must lie between 0 and %(max)s.")
-                    % {"max": plain_number(instrument.max_score)}
-                }
-            )
+        score = parse_score(score, max_score=instrument.max_score)
         if cut_scores is None:
             cut_scores = list(instrument.cut_scores.values_list("level", "min_score"))
         level = level_for_score(score, cut_scores)
@@ -115,6 +101,7 @@ def result_build(*, by, pupil, instrument, assessed_on, score=None, level=None, 
         if level is None or level == "":
             raise ValidationError({"level": _("Choose a level.")})
         level = _parse_level(level)
+    check_result_date(pupil=pupil, day=assessed_on, enrolled=enrolled)
     result = Result(
         pupil=pupil,
         instrument=instrument,
@@ -134,28 +121,124 @@ def result_build(*, by, pupil, instrument, assessed_on, score=None, level=None, 
     return result
 
 
+def check_result_date(*, pupil, day, enrolled=None, field="date"):
+    """A result is dated no later than today and within one of the pupil's enrolments."""
+    check_assessed_on(day, field=field)
+    if enrolled is None:
+        enrolled = pupil.enrolments.filter(starts_on__lte=day, ends_on__gte=day).exists()
+    if not enrolled:
+        raise ValidationError(
+            {
+                field: _("On %(date)s the pupil was not enrolled in any group.")
+                % {"date": day.strftime("%d-%m-%Y")}
+            }
+        )
+
+
 @transaction.atomic
 def result_record(*, by, pupil, instrument, assessed_on, score=None, level=None):
-    """Record one result; the level of a scored instrument is derived from its cut scores."""
-    result = result_build(
+    """Record one result; the level of a scored instrument is derived from its cut scores.
+
+    A pupil has one result per test and date: where one exists, it is corrected (a second
+    click, or a second teacher entering the same test, stores nothing twice)."""
+    built = result_build(
         by=by, pupil=pupil, instrument=instrument, assessed_on=assessed_on, score=score, level=level
     )
-    result._history_user = by
-    result.save()
-    levels.refresh([pupil.pk], skills=[result.skill], since=result.assessed_on)
-    return result
+    current = _stored_result(pupil.pk, instrument.pk, built.assessed_on)
+    if current is None:
+        try:
+            with transaction.atomic():
+                built._history_user = by
+                built.save()
+        except IntegrityError:  # entered at the same moment by another request
+            current = _stored_result(pupil.pk, instrument.pk, built.assessed_on)
+        else:
+            levels.refresh([pupil.pk], skills=[built.skill], since=built.assessed_on)
+            return built
+    if _same_value(current, built):
+        return current
+    current.score, current.level, current.entered_by = built.score, built.level, by
+    current.version += 1
+    current._history_user = by
+    current.save()
+    levels.refresh([pupil.pk], skills=[current.skill], since=current.assessed_on)
+    return current
 
 
-@transaction.atomic
-def results_create(*, by, results):
-    """Write results built by `result_build` (an API batch, say) at once."""
-    saved = bulk_create_with_history(results, Result, default_user=by)
-    levels.refresh(
-        (r.pupil_id for r in saved),
-        skills={r.skill for r in saved},
-        since=min((r.assessed_on for r in saved), default=None),
+def _stored_result(pupil_id, instrument_id, assessed_on):
+    return (
+        Result.objects.select_for_update(of=("self",))
+        .select_related("entered_by")
+        .filter(pupil_id=pupil_id, instrument_id=instrument_id, assessed_on=assessed_on)
+        .first()
     )
-    return saved
+
+
+class ResultConflicts(ValidationError):
+    """Results of these tests on these dates exist with other values; nothing was written.
+    `current` maps the position of each such item to the stored result."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            _(
+                "This pupil already has a result of this test on this date, with another "
+                "value; nothing was saved. Correct that result with its version instead."
+            ),
+            code="conflict",
+        )
+
+
+def results_create(*, by, results):
+    """Write results built by `result_build` (an API batch, say) at once, all or nothing.
+
+    An item equal to a stored result (same pupil, test, date, score and level) is that
+    result: a repeated request stores nothing twice. An item with other values is a conflict:
+    ResultConflicts names each one and nothing is written. Returns (the results in the order
+    given, how many were new).
+    """
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _results_create(by, results)
+        except IntegrityError:
+            # The same result was written by a request running at the same moment: read the
+            # stored results again, once.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _results_create(by, results):
+    stored = {}
+    for result in Result.objects.select_for_update(of=("self",)).filter(
+        pupil_id__in={r.pupil_id for r in results},
+        instrument_id__in={r.instrument_id for r in results},
+        assessed_on__in={r.assessed_on for r in results},
+    ):
+        stored[result.pupil_id, result.instrument_id, result.assessed_on] = result
+    out, new, conflicts = [], [], {}
+    for index, built in enumerate(results):
+        key = (built.pupil_id, built.instrument_id, built.assessed_on)
+        current = stored.get(key)
+        if current is None:
+            stored[key] = built
+            new.append(built)
+            out.append(built)
+        elif _same_value(current, built):
+            out.append(current)
+        else:
+            conflicts[index] = current
+    if conflicts:
+        raise ResultConflicts(conflicts)
+    if new:
+        bulk_create_with_history(new, Result, default_user=by)
+        levels.refresh(
+            (r.pupil_id for r in new),
+            skills={r.skill for r in new},
+            since=min(r.assessed_on for r in new),
+        )
+    return out, len(new)
 
 
 class StaleResult(ValidationError):
@@ -202,6 +285,22 @@ def result_update(*, by, result, version, assessed_on, score=None, level=None):
         score=score,
         level=level,
     )
+    if (
+        changed.assessed_on != was
+        and Result.objects.filter(
+            pupil_id=current.pupil_id,
+            instrument_id=current.instrument_id,
+            assessed_on=changed.assessed_on,
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "date": _(
+                    "This pupil already has a result of this test on that date; correct that "
+                    "one instead."
+                )
+            }
+        )
     current.assessed_on, current.score, current.level = (
         changed.assessed_on,
         changed.score,
@@ -353,8 +452,20 @@ def _same_value(result, built):
     return (result.level, result.score) == (built.level, built.score)
 
 
-@transaction.atomic
 def results_save_grid(*, by, assessed_on, entries):
+    """Save a class grid; see `_save_grid`. A double-clicked save that runs at the same moment
+    as the first finds the first one's results on its second try and stores nothing twice."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _save_grid(by=by, assessed_on=assessed_on, entries=entries)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _save_grid(*, by, assessed_on, entries):
     """Save a class grid of one or more tests (one column each) in one transaction: every
     cell or none.
 
@@ -396,6 +507,7 @@ def results_save_grid(*, by, assessed_on, entries):
                 instrument=instrument,
                 assessed_on=assessed_on,
                 cut_scores=cut_scores.get(instrument.pk, []),
+                enrolled=True,  # the grid lists the pupils enrolled in the group on that date
                 **{kind: value},
             )
         except ValidationError as error:
@@ -463,7 +575,16 @@ def results_import_apply(*, by, plan):
             result.version += 1
             changed.append(result)
     if new:
-        bulk_create_with_history(new, Result, batch_size=2000, default_user=by)
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(new, Result, batch_size=2000, default_user=by)
+        except IntegrityError:
+            raise ValidationError(
+                _(
+                    "Some of these results were entered in the meantime; nothing was imported. "
+                    "Upload the file again to see what changed."
+                )
+            ) from None
     if changed:
         bulk_update_with_history(
             changed,

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -109,24 +110,32 @@ def pupils_import(request, school_id):
 @staff_only
 def import_confirm(request, batch_id):
     batch = get_object_or_404(
-        ImportBatch.objects.filter(created_by=request.user, applied_at__isnull=True).select_related(
-            "school"
-        ),
-        pk=batch_id,
+        ImportBatch.objects.filter(created_by=request.user).select_related("school"), pk=batch_id
     )
     if (
         batch.kind == ImportBatch.Kind.PUPILS
         and not schools_managed_by(request.user).filter(pk=batch.school_id).exists()
     ):
         return redirect("school_detail", school_id=batch.school_id)
-    plan = _plan(batch, request.user)
     try:
-        if batch.kind == ImportBatch.Kind.PUPILS:
-            created, changed = services.pupils_import_apply(
-                by=request.user, plan=plan, school=batch.school
+        with transaction.atomic():
+            # Locked, so that a double click waits for the first confirmation and then finds
+            # the batch applied: a file is imported once.
+            batch = (
+                ImportBatch.objects.select_for_update().select_related("school").get(pk=batch.pk)
             )
-        else:
-            created, changed = services.results_import_apply(by=request.user, plan=plan)
+            if batch.applied_at is not None:
+                return _already_applied(request, batch)
+            plan = _plan(batch, request.user)
+            if batch.kind == ImportBatch.Kind.PUPILS:
+                created, changed = services.pupils_import_apply(
+                    by=request.user, plan=plan, school=batch.school
+                )
+            else:
+                created, changed = services.results_import_apply(by=request.user, plan=plan)
+            batch.applied_at = timezone.now()
+            batch.content = b""
+            batch.save(update_fields=["applied_at", "content"])
     except ValidationError as error:
         messages.error(request, error.messages[0])
         context = {
@@ -150,14 +159,27 @@ def import_confirm(request, batch_id):
         created=created,
         changed=changed,
     )
-    batch.applied_at = timezone.now()
-    batch.content = b""
-    batch.save(update_fields=["applied_at", "content"])
     messages.success(
         request,
         _("Imported from %(file)s: %(created)d new, %(changed)d changed, nothing else touched.")
         % {"file": batch.filename, "created": created, "changed": changed},
     )
+    return _after_import(request, batch)
+
+
+def _already_applied(request, batch):
+    messages.info(
+        request,
+        _("%(file)s was already imported on %(when)s; nothing was imported again.")
+        % {
+            "file": batch.filename,
+            "when": timezone.localtime(batch.applied_at).strftime("%d-%m-%Y %H:%M"),
+        },
+    )
+    return _after_import(request, batch)
+
+
+def _after_import(request, batch):
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.inputs import parse_int
 from taalpad import audit
 from taalpad.access import (
     Role,
@@ -173,7 +174,7 @@ def result_edit(request, result_id):
                 level=data.get("level"),
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(form, error, fields={"date": "assessed_on"})
         else:
             audit.record(request, result.pupil_id, PupilAccess.Action.CHANGE)
             messages.success(request, _("Result saved."))
@@ -190,7 +191,9 @@ def result_delete(request, result_id):
     if request.method == "POST":
         try:
             services.result_delete(
-                by=request.user, result=result, version=request.POST.get("version", "0")
+                by=request.user,
+                result=result,
+                version=parse_int(request.POST.get("version", ""), field="version"),
             )
         except ValidationError as exc:
             error = exc.messages[0]

@@ -69,8 +69,8 @@ def json_errors(exc, context):
 class CodeField(serializers.ChoiceField):
     """A level as its public code (`b1`), stored as its number."""
 
-    def __init__(self, **kwargs):
-        super().__init__(choices=[level.code for level in Level], **kwargs)
+    def __init__(self, *, levels=tuple(Level), **kwargs):
+        super().__init__(choices=[Level(level).code for level in levels], **kwargs)
 
     def to_representation(self, value):
         return None if value is None else Level(value).code
@@ -119,7 +119,8 @@ def me(request):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    threshold = CodeField()
+    # A threshold certifies something: "below A1" is no level to reach.
+    threshold = CodeField(levels=[level for level in Level if level >= Level.A1])
     required_skills = serializers.ListField(child=serializers.ChoiceField(Skill.values))
     sectors = serializers.ListField(child=serializers.CharField(), required=False)
     tracks = serializers.ListField(child=serializers.CharField(), required=False)

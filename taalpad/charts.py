@@ -158,7 +158,17 @@ def schools_chart(data):
     return _svg(figure)
 
 
-LEVEL_COLOURS = ["#e5e7eb", "#fecaca", "#fde68a", "#86efac", "#22c55e", "#60a5fa", "#6366f1"]
+# "Not assessed", then below A1 … C2: one colour for each band of the distribution.
+LEVEL_COLOURS = [
+    "#e5e7eb",
+    "#fecaca",
+    "#fde68a",
+    "#86efac",
+    "#22c55e",
+    "#60a5fa",
+    "#6366f1",
+    "#4c1d95",
+]
 
 
 def distribution_chart(data):

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.inputs import optional_int
 from schools.models import SchoolYear, Target
 from taalpad import charts, dashboard, exchange_stats, report, security_log
 from taalpad.access import Role, schools_managed_by
@@ -40,8 +41,9 @@ def _choices(request):
     """The target and date asked for, or the defaults; a bad date falls back to today."""
     today = datetime.date.today()
     target = None
-    if request.GET.get("target", "").isdigit():
-        target = Target.objects.filter(pk=request.GET["target"]).first()
+    target_id = optional_int(request.GET.get("target"))
+    if target_id is not None:
+        target = Target.objects.filter(pk=target_id).first()
     target = target or default_target(today)
     on = today
     if request.GET.get("date"):
@@ -157,7 +159,7 @@ def municipality_report(request):
     target, _on = _choices(request)
     if target is None:
         raise Http404
-    year = SchoolYear.objects.filter(start_year=request.GET.get("year") or 0).first()
+    year = SchoolYear.objects.filter(start_year=optional_int(request.GET.get("year")) or 0).first()
     today = datetime.date.today()
     on = min(year.ends_on, today) if year else today
     board = dashboard.build(target=target, on=on, suppress=True)

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     # After the libraries, so that TaalPad's admin can adjust theirs.
+    "core",
     "taalpad",
     "schools",
     "exchanges",

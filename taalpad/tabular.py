@@ -10,6 +10,7 @@ import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -167,9 +168,18 @@ def parse_decimal(value):
         raise ValueError(value) from None
 
 
-def neutralise(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe, so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+def neutralise(value, *, quote=True):
+    """A value as every export writes it (CSV, XLSX, the parts of a ZIP).
+
+    Text a spreadsheet would run as a formula (beginning with =, +, -, @, tab or carriage
+    return: OWASP's CSV-injection rule) gets a leading apostrophe in a CSV, so that it stays
+    text; an XLSX (`quote=False`) stores it as it is, in a cell typed as text. Numbers and
+    dates stay what they are, and a negative number stays a number. Only the file changes:
+    what TaalPad stores does not.
+    """
+    if isinstance(value, Promise):
+        value = str(value)
+    if quote and isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -178,7 +188,7 @@ def write_csv(headers, rows):
     """UTF-8 with BOM and semicolons, as Excel in the Netherlands opens it without asking."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
+    writer.writerow([neutralise(cell) for cell in headers])
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -188,8 +198,8 @@ def write_xlsx(headers, rows, *, title="TaalPad"):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(headers)
+    sheet = workbook.create_sheet(title=sheet_title(title))
+    sheet.append([_xlsx_cell(sheet, value) for value in headers])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
@@ -197,11 +207,17 @@ def write_xlsx(headers, rows, *, title="TaalPad"):
     return buffer.getvalue()
 
 
+def sheet_title(title):
+    """A worksheet name Excel accepts: at most 31 characters, none of \\ / ? * [ ] :."""
+    return re.sub(r"[\\/?*\[\]:]", "-", str(title))[:31] or "TaalPad"
+
+
 def _xlsx_cell(sheet, value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    value = neutralise(value, quote=False)
+    if isinstance(value, str):
         from openpyxl.cell import WriteOnlyCell
 
-        # Stored as a string cell: openpyxl would otherwise write "=…" as a formula.
+        # Always a string cell: openpyxl would otherwise write "=…" as a formula.
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
         return cell

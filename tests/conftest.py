@@ -6,13 +6,21 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from schools.models import Enrolment, Group, Membership, Pupil, School, SchoolYear
+from schools.models import Enrolment, Group, Membership, Pupil, School, SchoolYear, Target
 from schools.services import instrument_create
 from taalpad.cefr import Level, Sector, Skill, Track
 from taalpad.models import MunicipalityMember, User
 
 PASSWORD = "correct-horse-battery"
 TODAY = datetime.date.today()
+
+
+def school_day(days_ago):
+    """A day of the current school year `days_ago` days before today (or its first day, early
+    in the year): results are dated no later than today and within an enrolment, and the
+    personas are enrolled for the current school year."""
+    first = datetime.date(SchoolYear.start_year_of(TODAY), 8, 1)
+    return max(first, TODAY - datetime.timedelta(days=days_ago))
 
 
 @pytest.fixture(autouse=True)
@@ -173,3 +181,17 @@ def dsd_listening(db):
 @pytest.fixture
 def rated_speaking(db):
     return instrument_create(name="Docentoordeel", skill=Skill.SPOKEN_INTERACTION, kind="rated")
+
+
+@pytest.fixture
+def lea_target(db):
+    return Target.objects.create(
+        name="LEA",
+        threshold=Level.B1,
+        required_skills=[Skill.LISTENING, Skill.SPOKEN_INTERACTION, Skill.SPOKEN_PRODUCTION],
+        sectors=["vo"],
+        tracks=[],
+        year_levels=[3, 4],
+        share="0.5",
+        deadline=datetime.date(2030, 7, 31),
+    )

@@ -1,6 +1,8 @@
 """Every API endpoint and method × every persona. Conventions as for the pages, but an
 anonymous caller gets 401: another school's object is 404, the wrong role 403."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -53,10 +55,11 @@ def writers(status):
 
 
 def new_result(o):
+    # The day after A1's result: a result of its own, not a repeat of that one.
     return {
         "pupil": o["pupil_a1"].pk,
         "instrument": o["result_a1"].instrument_id,
-        "date": o["result_a1"].assessed_on.isoformat(),
+        "date": (o["result_a1"].assessed_on + datetime.timedelta(days=1)).isoformat(),
         "level": "b1",
     }
 

@@ -1,13 +1,12 @@
 import datetime
 import random
 
-import pytest
 from django.utils import timezone
 
 from schools import levels
-from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear, Target
+from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear
 from schools.services import instrument_create
-from taalpad.cefr import Level, Skill, Track
+from taalpad.cefr import Skill, Track
 
 YEAR_START = 2024
 TRACKS = [Track.VMBO_BB, Track.VMBO_GT, Track.HAVO, Track.VWO]
@@ -28,6 +27,11 @@ def build_random_city(seed, *, pupils=60, schools=4):
     ]
     rated = {
         skill: instrument_create(name=f"Rated {seed}", skill=skill, kind="rated") for skill in Skill
+    }
+    # A second rating of the same skill: one result per test and date, two tests on one day.
+    second = {
+        skill: instrument_create(name=f"Rated again {seed}", skill=skill, kind="rated")
+        for skill in Skill
     }
     groups = {}
     for school in school_list:
@@ -76,14 +80,21 @@ def build_random_city(seed, *, pupils=60, schools=4):
                     pupil=pupil, group=group, starts_on=year.starts_on, ends_on=year.ends_on
                 )
     base = timezone.now()
-    results = []
+    results, taken = [], set()
+
+    def add(result):
+        key = (result.pupil, result.instrument, result.assessed_on)
+        if key not in taken:  # one result per pupil, test and date
+            taken.add(key)
+            results.append(result)
+
     for pupil in created:
         if rng.random() < 0.1:
             continue  # never assessed
         for _ in range(rng.randint(1, 12)):
             skill = rng.choice(list(Skill))
             day = datetime.date(YEAR_START, 9, 1) + datetime.timedelta(rng.randint(0, 700))
-            results.append(
+            add(
                 Result(
                     pupil=pupil,
                     instrument=rated[skill],
@@ -94,10 +105,10 @@ def build_random_city(seed, *, pupils=60, schools=4):
                 )
             )
             if rng.random() < 0.2:  # a second result on the same day
-                results.append(
+                add(
                     Result(
                         pupil=pupil,
-                        instrument=rated[skill],
+                        instrument=second[skill],
                         skill=skill,
                         assessed_on=day,
                         level=rng.randint(0, 6),
@@ -107,17 +118,3 @@ def build_random_city(seed, *, pupils=60, schools=4):
     Result.objects.bulk_create(results)
     levels.refresh(pupil.pk for pupil in created)  # what every write path does
     return school_list
-
-
-@pytest.fixture
-def lea_target(db):
-    return Target.objects.create(
-        name="LEA",
-        threshold=Level.B1,
-        required_skills=[Skill.LISTENING, Skill.SPOKEN_INTERACTION, Skill.SPOKEN_PRODUCTION],
-        sectors=["vo"],
-        tracks=[],
-        year_levels=[3, 4],
-        share="0.5",
-        deadline=datetime.date(2030, 7, 31),
-    )

@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from schools import services
-from schools.models import Enrolment, Result
+from schools.models import Enrolment, Result, SchoolYear
 from taalpad import progress
-from taalpad.cefr import Level, Skill
+from taalpad.cefr import Level, Skill, Track
 from taalpad.progress import target_trend
-from tests.conftest import make_user
+from tests.conftest import enrol, make_group, make_user
 from tests.progress.conftest import YEAR_START, build_random_city
 
 TODAY = datetime.date.today()
@@ -49,8 +49,11 @@ def pupil_of_lea_population(day):
 
 def test_a_result_of_this_year_leaves_earlier_years_cached(lea_target):
     build_random_city(11)
-    target_trend(target=lea_target, today=TODAY)
     pupil = Enrolment.objects.first().pupil
+    # Enrolled this school year too: a result is dated within an enrolment.
+    this_year = SchoolYear.objects.create(start_year=SchoolYear.start_year_of(TODAY))
+    enrol(pupil, make_group(pupil.school, this_year, "G9", track=Track.HAVO, year_level=3))
+    target_trend(target=lea_target, today=TODAY)
     record(pupil, TODAY, Level.C2)
     sql = grouped_queries(lambda: target_trend(target=lea_target, today=TODAY))
     assert len(sql) == 1

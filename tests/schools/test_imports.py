@@ -121,7 +121,7 @@ def test_a_1000_row_file_with_one_bad_row_writes_nothing_and_names_the_row(
     )
     content = dry.content.decode()
     assert "999 new, 0 changed, 0 unchanged, 1 with an error" in content
-    assert "The score 170 lies outside 0 to 100" in content
+    assert "The score must lie between 0 and 100" in content
     assert '<td class="num">702</td>' in content
     assert "Import:" not in content  # no confirm button
     confirm(client)

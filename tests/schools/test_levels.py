@@ -1,7 +1,6 @@
 """Score → level follows DESIGN.md: the highest level whose minimum the score reaches;
 below the lowest minimum, the level just below that one; a rated instrument keeps its level."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,8 +9,9 @@ from django.core.exceptions import ValidationError
 from schools.models import Result
 from schools.services import instrument_create, level_for_score, result_record
 from taalpad.cefr import Level, Skill
+from tests.conftest import school_day
 
-DAY = datetime.date(2025, 5, 20)
+DAY = school_day(20)
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,11 @@ import datetime
 import pytest
 
 from schools.selectors import current_levels, pupil_current_results
-from schools.services import result_record
+from schools.services import instrument_create, result_record
 from taalpad.cefr import Level, Skill
-from tests.conftest import enrol, make_pupil
+from tests.conftest import enrol, make_pupil, school_day
 
-D = datetime.date(2025, 3, 1)
+D = school_day(20)
 
 
 def record(teacher, pupil, instrument, day, score):
@@ -29,9 +29,23 @@ def test_a_result_on_the_date_itself_counts(pupil_a1, dsd_listening, teacher_a1)
     assert pupil_current_results(pupil=pupil_a1, on=D)[Skill.LISTENING].level == Level.B1
 
 
-def test_on_the_same_date_the_one_entered_last_wins(pupil_a1, dsd_listening, teacher_a1):
+@pytest.fixture
+def goethe_listening(db):
+    """A second listening test: one pupil, one skill, two tests on one day."""
+    return instrument_create(
+        name="Goethe-Zertifikat A2 Hören",
+        skill=Skill.LISTENING,
+        kind="scored",
+        max_score=24,
+        cut_scores=[(Level.A2, 8), (Level.B1, 14)],
+    )
+
+
+def test_on_the_same_date_the_one_entered_last_wins(
+    pupil_a1, dsd_listening, goethe_listening, teacher_a1
+):
     first = record(teacher_a1, pupil_a1, dsd_listening, D, 20)
-    second = record(teacher_a1, pupil_a1, dsd_listening, D, 9)
+    second = record(teacher_a1, pupil_a1, goethe_listening, D, 9)
     # Entered last means later entered_at; make the first one look entered later, too.
     first.entered_at = second.entered_at + datetime.timedelta(minutes=5)
     first.save()
@@ -39,9 +53,11 @@ def test_on_the_same_date_the_one_entered_last_wins(pupil_a1, dsd_listening, tea
     assert current_levels(pupils=[pupil_a1.pk], on=D)[pupil_a1.pk][Skill.LISTENING] == Level.B1
 
 
-def test_same_date_and_same_moment_falls_back_to_entry_order(pupil_a1, dsd_listening, teacher_a1):
+def test_same_date_and_same_moment_falls_back_to_entry_order(
+    pupil_a1, dsd_listening, goethe_listening, teacher_a1
+):
     first = record(teacher_a1, pupil_a1, dsd_listening, D, 20)
-    second = record(teacher_a1, pupil_a1, dsd_listening, D, 9)
+    second = record(teacher_a1, pupil_a1, goethe_listening, D, 9)
     second.entered_at = first.entered_at
     second.save()
     assert pupil_current_results(pupil=pupil_a1, on=D)[Skill.LISTENING].pk == second.pk
