@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from django.conf import settings
 
+from taalpad import devices
 from taalpad.access import start_url
 
 
@@ -18,8 +20,29 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         super().send_mail(template_prefix, email, context)
 
+    def pre_authenticate(self, request, **credentials):
+        """Failed logins are limited per account (and, loosely, per address); a browser that
+        logged in with this account before is limited on its own token instead, so that
+        another person's guesses never lock its owner out."""
+        login = credentials.get("email", credentials.get("username", ""))
+        token = devices.token_for(request, login)
+        if token is None:
+            return super().pre_authenticate(request, **credentials)
+        # allauth's own internal counter, as its pre_authenticate uses: it can be rolled back
+        # after a successful login.
+        self._login_failed_rl_usage = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed_device",
+            key=f"{login.lower()}:{token}",
+        )
+        if not self._login_failed_rl_usage:
+            raise self.validation_error("too_many_login_attempts")
+
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
+        if response is not None:
+            devices.remember(request, response, user.email)
         if user.preferred_language and response is not None:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,

@@ -53,17 +53,23 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+CACHE_TABLE = "taalpad_cache"  # made by the migration taalpad 0005
+
+
 def cache_from_url(url):
-    """A CACHES entry for `redis://…`, `rediss://…`, `locmem://` or `dummy://`."""
+    """A CACHES entry for `redis://…`, `rediss://…`, `db://` (a table in the database),
+    `locmem://` or `dummy://`."""
     scheme = urlsplit(url).scheme
     if scheme in ("redis", "rediss"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {url!r}"
+        f"CACHE_URL must start with redis://, rediss://, db://, locmem:// or dummy://, not {url!r}"
     )
 
 
@@ -183,7 +189,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 
-_cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "locmem://"
+# Rate limits, sessions' helpers and cached figures must be shared by every worker: Redis when
+# configured, else a table in the database. Memory of one process only for development.
+_cache_url = (
+    os.environ.get("CACHE_URL")
+    or os.environ.get("REDIS_URL")
+    or ("locmem://" if DEBUG else "db://")
+)
 CACHES = {"default": cache_from_url(_cache_url)}
 
 _email_url = os.environ.get("EMAIL_URL", "console://")
@@ -255,8 +267,18 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {
-    # Guessing one-time codes or invitation links is throttled like failed logins.
-    "claim_code": "10/10m/ip",
+    # Every login, right or wrong, per address: a school of 1 500 pupils behind one address
+    # logs in within minutes at 8:30, so this only stops a flood.
+    "login": "600/m/ip",
+    # Wrong passwords: five per account in five minutes (a lockout that ends by itself; a
+    # password reset works during it), and a loose bound per address that a class's typos
+    # never reach. A browser that logged in with the account before counts apart
+    # ("login_failed_device", taalpad.devices): another person's guesses never lock it out.
+    "login_failed": "5/5m/key,300/10m/ip",
+    "login_failed_device": "10/5m/key",
+    # Wrong one-time codes per address (right ones are not counted: a class of 30 claims its
+    # printed codes at once), and invitation links.
+    "claim_code": "20/10m/ip",
     "accept_invitation": "20/10m/ip",
 }
 # Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted;

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,8 @@ from taalpad import dashboard_views, views
 
 admin.site.site_header = "TaalPad"
 admin.site.site_title = "TaalPad"
+# One login for everything: the admin's own form would skip two-factor and the rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -70,11 +70,13 @@ def invitation_accept(request, token):
 def claim_account(request):
     form = ClaimAccountForm(request.POST or None)
     if request.method == "POST":
-        if not ratelimit.consume(request, action="claim_code"):
+        # Only wrong codes count: a class claiming its printed codes at once is never refused.
+        if not ratelimit.consume(request, action="claim_code", dry_run=True):
             return render(request, "429.html", {"title": _("Too many attempts")}, status=429)
         if form.is_valid():
             claim = services.claim_code_lookup(form.cleaned_data["code"])
             if claim is None:
+                ratelimit.consume(request, action="claim_code")
                 form.add_error("code", _("This code is not valid. Check it, or ask your teacher."))
             else:
                 try:
