@@ -473,13 +473,17 @@ def main():
     finally:
         server.terminate()
 
+    from upload_memory import measure, report  # bench/upload_memory.py, beside this file
+
+    upload = measure()
     table.print()
-    print_targets(table, connection.vendor, rows)
+    report(upload)
+    print_targets(table, connection.vendor, rows, upload)
     missing, extra, _pupils = levels.differences()
     print(f"level table after the run's writes: {missing} missing, {extra} extra spans")
 
 
-def print_targets(table, vendor, import_rows):
+def print_targets(table, vendor, import_rows, upload):
     m = table.medians
     floor = m["floor: SQL over a table of today's levels"]
     progress = max(m["progress layer, today"], m["progress layer, past date"])
@@ -522,6 +526,14 @@ def print_targets(table, vendor, import_rows):
     checks.append(("cold chart ≤ 1.2 × bare matplotlib", chart, chart <= 1.2))
     total = sum(v for k, v in m.items() if k.startswith("import of"))
     checks.append((f"import of {import_rows} rows (dry run + commit) ≤ 3 s", total, total <= 3000))
+    grown = upload["peak_after"] - upload["peak_before"]
+    checks.append(
+        (
+            "a 100 MB upload is refused and the worker's peak memory stays flat (MiB grown)",
+            grown,
+            upload["refused"] and grown < 20,
+        )
+    )
     print("\ntargets")
     for name, value, met in checks:
         print(f"  {'met ' if met else 'MISS'}  {name}: {value:.2f}")

@@ -700,6 +700,22 @@ def self_assessment_record(*, pupil, skill, ticked, on=None):
 
 # Retention ----------------------------------------------------------------------------------
 
+# An uploaded file is kept for its dry run and confirmation only: a day at most.
+KEEP_UNAPPLIED_IMPORTS = datetime.timedelta(days=1)
+
+
+def import_batches_stale(*, now):
+    """Uploaded files that were never confirmed, older than a day."""
+    from .models import ImportBatch
+
+    return ImportBatch.objects.filter(
+        applied_at__isnull=True, created_at__lt=now - KEEP_UNAPPLIED_IMPORTS
+    )
+
+
+def import_batches_purge(*, now):
+    return import_batches_stale(now=now).delete()[0]
+
 
 def leavers(*, today, years):
     """Pupils not yet anonymised whose last enrolment ended more than `years` years ago."""

@@ -26,14 +26,13 @@ from taalpad.access import (
 )
 from taalpad.cefr import Level
 from taalpad.decorators import role_required
-from taalpad.tabular import TableError, read_table, write_csv, write_xlsx
+from taalpad.tabular import TableError, file_too_large, read_table, write_csv, write_xlsx
 
 from . import imports, services
 from .models import Enrolment, ImportBatch, Result
 from .selectors import pupils_enrolled, reference_date
 
 staff_only = role_required(Role.TEACHER, Role.COORDINATOR)
-KEEP_BATCHES = datetime.timedelta(days=1)
 
 
 class UploadForm(forms.Form):
@@ -54,9 +53,9 @@ class _Upload:
         return self._content[:limit]
 
 
-def _plan(batch, user):
+def _plan(batch, user, table=None):
     try:
-        headers, rows = read_table(_Upload(batch))
+        headers, rows = table or read_table(_Upload(batch))
     except TableError as error:
         return imports.Plan(kind=batch.kind, rows=[], problems=[str(error)])
     if batch.kind == ImportBatch.Kind.PUPILS:
@@ -67,17 +66,29 @@ def _plan(batch, user):
 def _import_view(request, school, kind, *, template):
     form = UploadForm(request.POST or None, request.FILES or None)
     plan = batch = None
-    if request.method == "POST" and form.is_valid():
+    if getattr(request, "upload_refused", False):
+        # core.uploads stopped the file before it was read: nothing of it is kept.
+        form = UploadForm(request.POST, {})
+        form.is_valid()
+        form.errors["file"] = form.error_class([str(file_too_large())])
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        ImportBatch.objects.filter(created_at__lt=timezone.now() - KEEP_BATCHES).delete()
-        batch = ImportBatch.objects.create(
-            school=school,
-            kind=kind,
-            created_by=request.user,
-            filename=upload.name[:200],
-            content=upload.read(),
-        )
-        plan = _plan(batch, request.user)
+        try:
+            table = read_table(upload)
+        except TableError as error:
+            form.add_error("file", str(error))
+        else:
+            upload.seek(0)
+            services.import_batches_purge(now=timezone.now())
+            # Kept until it is confirmed (or for a day: the retention job purges the rest).
+            batch = ImportBatch.objects.create(
+                school=school,
+                kind=kind,
+                created_by=request.user,
+                filename=upload.name[:200],
+                content=upload.read(),
+            )
+            plan = _plan(batch, request.user, table)
     context = {
         "title": _("Import pupils") if kind == "pupils" else _("Import results"),
         "school": school,

@@ -386,6 +386,16 @@ TAALPAD_CITY_FIGURES_LAG = env_int("TAALPAD_CITY_FIGURES_LAG", 60, minimum=0)
 # Pupils whose last enrolment ended longer ago than this are anonymised by purge_leavers.
 TAALPAD_RETENTION_YEARS = env_int("TAALPAD_RETENTION_YEARS", 2, minimum=1)
 
+# Imports: a file of at most 5 MB and 50 000 rows (a large school's pupils or a year of its
+# results), refused before it is read (core.uploads) or parsed (taalpad.tabular).
+TAALPAD_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+TAALPAD_UPLOAD_MAX_ROWS = 50_000
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # The municipality never sees a figure computed from fewer pupils than this.
 TAALPAD_MIN_CELL = env_int("TAALPAD_MIN_CELL", 10, minimum=5)
 

@@ -10,11 +10,10 @@ import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
 # An XLSX is a zip of XML files: refuse archives that unpack to far more than they weigh.
 XLSX_MAX_UNPACKED = 60 * 1024 * 1024
 XLSX_MAX_RATIO = 100
@@ -32,13 +31,12 @@ def normalise_header(text):
 
 
 def read_table(uploaded):
-    """(headers, [(line number, [cell, …]), …]) from an uploaded CSV or XLSX file."""
-    if uploaded.size > MAX_BYTES:
-        raise TableError(
-            _("The file is %(size)s MB; the limit is %(max)s MB. Split it into smaller files.")
-            % {"size": round(uploaded.size / 1024 / 1024, 1), "max": MAX_BYTES // 1024 // 1024}
-        )
-    data = uploaded.read(MAX_BYTES + 1)
+    """(headers, [(line number, [cell, …]), …]) from an uploaded CSV or XLSX file of at most
+    TAALPAD_UPLOAD_MAX_BYTES and TAALPAD_UPLOAD_MAX_ROWS rows (counted while parsing)."""
+    max_bytes = settings.TAALPAD_UPLOAD_MAX_BYTES
+    if uploaded.size > max_bytes:
+        raise file_too_large(uploaded.size)
+    data = uploaded.read(max_bytes + 1)
     name = (uploaded.name or "").lower()
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         table = _read_xlsx(data)
@@ -49,12 +47,27 @@ def read_table(uploaded):
     headers, rows = table
     if not headers or not any(headers):
         raise TableError(_("The file is empty: the first row must name the columns."))
-    if len(rows) > MAX_ROWS:
-        raise TableError(
-            _("The file has %(rows)d rows; the limit is %(max)d. Split it into smaller files.")
-            % {"rows": len(rows), "max": MAX_ROWS}
-        )
     return headers, rows
+
+
+def file_too_large(size=None):
+    limit = settings.TAALPAD_UPLOAD_MAX_BYTES // 1024 // 1024
+    if size is None:
+        return TableError(
+            _("The file is too large: the limit is %(max)s MB. Split it into smaller files.")
+            % {"max": limit}
+        )
+    return TableError(
+        _("The file is %(size)s MB; the limit is %(max)s MB. Split it into smaller files.")
+        % {"size": round(size / 1024 / 1024, 1), "max": limit}
+    )
+
+
+def _too_many_rows():
+    return TableError(
+        _("The file has more than %(max)d rows. Split it into smaller files.")
+        % {"max": settings.TAALPAD_UPLOAD_MAX_ROWS}
+    )
 
 
 def _decode(data):
@@ -70,19 +83,19 @@ def _read_csv(data):
     first_line = text.split("\n", 1)[0]
     delimiter = max([";", ",", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers, rows = None, []
     try:
-        lines = list(reader)
+        for number, line in enumerate(reader, start=1):
+            if headers is None:
+                headers = [cell.strip() for cell in line]
+                continue
+            if any(cell.strip() for cell in line):
+                if len(rows) == settings.TAALPAD_UPLOAD_MAX_ROWS:
+                    raise _too_many_rows()
+                rows.append((number, [cell.strip() for cell in line]))
     except csv.Error as error:
         raise TableError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
-    if not lines:
-        return [], []
-    headers = [cell.strip() for cell in lines[0]]
-    rows = [
-        (number, [cell.strip() for cell in line])
-        for number, line in enumerate(lines[1:], start=2)
-        if any(cell.strip() for cell in line)
-    ]
-    return headers, rows
+    return headers or [], rows
 
 
 def check_xlsx_is_safe(data):
@@ -112,21 +125,30 @@ def _read_xlsx(data):
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for a damaged file
         raise TableError(_("This XLSX file cannot be read.")) from None
-    sheet = workbook.worksheets[0]
+    try:
+        headers, rows = _xlsx_rows(workbook.worksheets[0])
+    except TableError:
+        raise
+    except Exception:  # a part of the sheet that openpyxl cannot read
+        raise TableError(_("This XLSX file cannot be read.")) from None
+    finally:
+        workbook.close()
+    return headers, rows
+
+
+def _xlsx_rows(sheet):
     headers, rows = [], []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = ["" if value is None else value for value in values]
         if number == 1:
             headers = [str(cell).strip() for cell in cells]
             continue
-        if number > MAX_ROWS + 1:
-            rows.append((number, cells))
-            break
         if any(str(cell).strip() for cell in cells):
+            if len(rows) == settings.TAALPAD_UPLOAD_MAX_ROWS:
+                raise _too_many_rows()
             rows.append(
                 (number, [cell.strip() if isinstance(cell, str) else cell for cell in cells])
             )
-    workbook.close()
     return headers, rows
 
 

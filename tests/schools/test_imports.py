@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -12,7 +13,6 @@ from openpyxl import Workbook
 from schools.models import ImportBatch, Pupil, Result
 from schools.services import instrument_create
 from taalpad.cefr import Level, Skill
-from taalpad.tabular import MAX_BYTES
 from tests.conftest import enrol, make_pupil
 
 
@@ -274,7 +274,9 @@ def test_an_xlsx_with_real_dates_imports(
 
 def test_an_oversized_file_is_refused_clearly(client, teacher_a1, school_a):
     client.force_login(teacher_a1)
-    big = b"leerlingnummer;toets;datum;score\n" + b"1;x;01-01-2026;1\n" * (MAX_BYTES // 16 + 10)
+    big = b"leerlingnummer;toets;datum;score\n" + b"1;x;01-01-2026;1\n" * (
+        settings.TAALPAD_UPLOAD_MAX_BYTES // 16 + 10
+    )
     dry = upload(client, reverse("results_import", args=[school_a.pk]), "big.csv", big)
     assert "the limit is 5 MB" in dry.content.decode()
 

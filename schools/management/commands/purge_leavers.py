@@ -3,15 +3,22 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db.models import Count
+from django.utils import timezone
 
 from schools.models import Pupil
-from schools.services import leavers, pupils_anonymise
+from schools.services import (
+    import_batches_purge,
+    import_batches_stale,
+    leavers,
+    pupils_anonymise,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Anonymises pupils whose last enrolment ended more than TAALPAD_RETENTION_YEARS ago: "
-        "names, pupil number, e-mail and account go; results stay as anonymous rows. "
+        "names, pupil number, e-mail and account go; results stay as anonymous rows. Deletes "
+        "uploaded import files that were not confirmed within a day. "
         "Shows what would change; --apply changes it."
     )
 
@@ -28,11 +35,14 @@ class Command(BaseCommand):
         for row in per_school:
             self.stdout.write(f"{row['school__name']}: {row['n']}")
         total = sum(row["n"] for row in per_school)
+        uploads = import_batches_stale(now=timezone.now())
         if not apply:
             self.stdout.write(
                 f"Dry run: {total} pupil(s) left more than {years} year(s) ago "
-                "and would be anonymised. Run with --apply to do so."
+                f"and would be anonymised; {uploads.count()} unconfirmed upload(s) older than "
+                "a day would be deleted. Run with --apply to do so."
             )
             return
         count = pupils_anonymise(pupils=pupils.select_related("user"))
-        self.stdout.write(f"Anonymised {count} pupil(s).")
+        purged = import_batches_purge(now=timezone.now())
+        self.stdout.write(f"Anonymised {count} pupil(s); deleted {purged} unconfirmed upload(s).")
