@@ -69,6 +69,7 @@ def start_gunicorn(port, workers):
         "ALLOWED_HOSTS": "127.0.0.1",
         "TAALPAD_REQUIRE_2FA": "0",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
         "DEBUG": "0",
     }
     subprocess.run(

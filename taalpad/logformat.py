@@ -16,3 +16,15 @@ class JsonFormatter(logging.Formatter):
             **getattr(record, "details", {}),
         }
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class ClientErrorsInOneLine(logging.Filter):
+    """A 403 or 404 is the visitor's mistake or a guess, not a fault: Django logs it with the
+    exception's traceback, which here becomes one line (method, path, status)."""
+
+    def filter(self, record):
+        status = getattr(record, "status_code", None)
+        if status is not None and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

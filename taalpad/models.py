@@ -179,3 +179,27 @@ class PupilAccess(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.pupil_id}"
+
+
+class ApiToken(models.Model):
+    """A person's API token, stored as its SHA-256 digest: the key itself is shown once, when
+    it is made, and cannot be read back from the database. One per person; making a new one
+    replaces it. (The key has 160 random bits, so an unsalted digest is enough.)"""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_token",
+        verbose_name=_("user"),
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    # The first characters of the key, so that a person can tell which token is meant.
+    prefix = models.CharField(_("starts with"), max_length=8)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}…"

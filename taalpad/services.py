@@ -25,8 +25,10 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 PUPIL_LOGIN_DOMAIN = "leerling.taalpad.invalid"
 
 
-def _hash(secret):
-    return hashlib.sha256(secret.encode()).hexdigest()
+def secret_digest(secret):
+    """How TaalPad keeps a secret it must recognise but never show again (invitation links,
+    one-time codes, API tokens): its SHA-256 digest. Each is long and random, so no salt."""
+    return hashlib.sha256(str(secret).encode()).hexdigest()
 
 
 def normalise_code(code):
@@ -59,7 +61,7 @@ def _invitation_create(*, user, school, by, site_url):
         user=user,
         school=school,
         invited_by=by,
-        token_hash=_hash(token),
+        token_hash=secret_digest(token),
         expires_at=timezone.now() + datetime.timedelta(days=settings.TAALPAD_INVITATION_DAYS),
     )
     # Sent last inside the transaction: if the mail cannot be sent, no account is left behind.
@@ -135,7 +137,7 @@ def invitation_for_token(token):
     """The open invitation for a link's secret, or None when unknown, used or expired."""
     return (
         Invitation.objects.filter(
-            token_hash=_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
+            token_hash=secret_digest(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
         )
         .select_related("user", "school")
         .first()
@@ -185,7 +187,7 @@ def claim_codes_issue(*, by, pupils):
         ClaimCode.objects.update_or_create(
             user=user,
             defaults={
-                "code_hash": _hash(normalise_code(code)),
+                "code_hash": secret_digest(normalise_code(code)),
                 "created_by": by,
                 "expires_at": expires_at,
             },
@@ -197,7 +199,7 @@ def claim_codes_issue(*, by, pupils):
 def claim_code_lookup(code):
     return (
         ClaimCode.objects.filter(
-            code_hash=_hash(normalise_code(code)), expires_at__gt=timezone.now()
+            code_hash=secret_digest(normalise_code(code)), expires_at__gt=timezone.now()
         )
         .select_related("user")
         .first()
@@ -221,3 +223,25 @@ def profile_update(*, user, name, preferred_language):
     user.full_clean(validate_unique=False)
     user.save(update_fields=["name", "preferred_language"])
     return user
+
+
+# API tokens ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user):
+    """A new API token for `user`, replacing any earlier one. Returns the key: it is shown
+    once, only its digest is kept."""
+    from .models import ApiToken
+
+    key = secrets.token_hex(20)
+    ApiToken.objects.update_or_create(
+        user=user, defaults={"digest": secret_digest(key), "prefix": key[:6]}
+    )
+    return key
+
+
+def api_token_revoke(*, user):
+    from .models import ApiToken
+
+    ApiToken.objects.filter(user=user).delete()

@@ -9,11 +9,11 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.authtoken.models import Token
 
 from taalpad import services
 from taalpad.access import Role, roles_of, start_url
 from taalpad.forms import AcceptInvitationForm, ClaimAccountForm, ProfileForm
+from taalpad.models import ApiToken
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -121,10 +121,17 @@ def profile(request):
                 secure=request.is_secure(),
             )
         return response
+    return _profile_page(request, form)
+
+
+def _profile_page(request, form, *, new_token=None):
+    user = request.user
     context = {
         "title": _("My profile"),
         "form": form,
-        "token": Token.objects.filter(user=user).first(),
+        "token": ApiToken.objects.filter(user=user).first(),
+        # Shown once, on the page that made it: never stored, never sent in a cookie.
+        "new_token": new_token,
         "mfa_enabled": is_mfa_enabled(user),
         "roles": sorted(Role(r).label for r in roles_of(user)),
     }
@@ -134,17 +141,16 @@ def profile(request):
 @require_http_methods(["POST"])
 @login_required
 def api_token(request):
-    """Make a new API token (replacing the old one) or revoke it."""
-    Token.objects.filter(user=request.user).delete()
+    """Make a new API token (replacing the old one), shown on this answer only, or revoke it."""
     if request.POST.get("action") == "create":
-        token = Token.objects.create(user=request.user)
-        messages.success(
-            request,
-            _("Your new API token: %(key)s. Keep it secret; it is not shown again in full.")
-            % {"key": token.key},
+        key = services.api_token_create(user=request.user)
+        user = request.user
+        form = ProfileForm(
+            initial={"name": user.name, "preferred_language": user.preferred_language}
         )
-    else:
-        messages.success(request, _("Your API token no longer works."))
+        return _profile_page(request, form, new_token=key)
+    services.api_token_revoke(user=request.user)
+    messages.success(request, _("Your API token no longer works."))
     return redirect("profile")
 
 

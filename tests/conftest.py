@@ -27,6 +27,8 @@ def school_day(days_ago):
 def _fast_and_english(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The test client speaks plain HTTP; the redirect to HTTPS has a test of its own.
+    settings.SECURE_SSL_REDIRECT = False
     # Two-factor enforcement has tests of its own (tests/test_two_factor.py).
     settings.TAALPAD_REQUIRE_2FA = False
     # Figures follow every write at once; the lag has a test of its own.

@@ -85,8 +85,8 @@ def test_the_deploy_check_passes_with_production_settings():
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "-a-long-random-secret-key-1234",
         "ALLOWED_HOSTS": "taalpad.enschede.example",
-        "SECURE_SSL_REDIRECT": "1",
     }
+    env.pop("SECURE_SSL_REDIRECT", None)  # on by default
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -116,3 +116,40 @@ def test_pages_carry_no_inline_script(client, teacher_a1, group_a1):
     ):
         html = client.get(url).content.decode()
         assert "<script>" not in html and "<style>" not in html and ' style="' not in html, url
+
+
+def _console_output(action):
+    """What the console handler of the logging setup writes while `action` runs."""
+    import io
+    import logging
+
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    try:
+        action()
+    finally:
+        handler.setStream(old)
+    return stream.getvalue()
+
+
+def test_a_403_and_a_404_are_logged_in_one_line_without_a_traceback(client, teacher_a1):
+    client.force_login(teacher_a1)
+    output = _console_output(
+        lambda: (client.get(reverse("municipality_start")), client.get("/pupils/999999/"))
+    )
+    assert "Traceback" not in output
+    lines = output.strip().splitlines()
+    assert len(lines) == 2, output
+    assert "Forbidden" in lines[0] and "/city/" in lines[0]
+    assert "Not Found" in lines[1] and "/pupils/999999/" in lines[1]
+
+
+def test_plain_http_is_redirected_to_https_unless_switched_off(monkeypatch):
+    from tests.test_settings import load
+
+    assert load(monkeypatch, SECRET_KEY="s")["SECURE_SSL_REDIRECT"] is True
+    assert (
+        load(monkeypatch, SECRET_KEY="s", SECURE_SSL_REDIRECT="0")["SECURE_SSL_REDIRECT"] is False
+    )
+    assert load(monkeypatch, DEBUG="1")["SECURE_SSL_REDIRECT"] is False

@@ -4,21 +4,22 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from schools.models import Result, Target
 from schools.services import result_record
 from taalpad import dashboard
 from taalpad.cefr import Level, Skill
+from taalpad.models import ApiToken
+from taalpad.services import api_token_create
 from tests.conftest import enrol, make_pupil
 
 
 def api(user):
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
+    key = api_token_create(user=user)
     # The API answers in the language asked for (Dutch by default); these tests read English.
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
     return client
 
 
@@ -183,10 +184,18 @@ def test_issue_token_prints_a_working_token(teacher_a1):
 
 def test_a_user_makes_and_revokes_a_token_on_the_profile(client, teacher_a1):
     client.force_login(teacher_a1)
-    client.post(reverse("api_token"), {"action": "create"})
-    key = Token.objects.get(user=teacher_a1).key
+    page = client.post(reverse("api_token"), {"action": "create"})
+    key = page.context["new_token"]
+    assert key in page.content.decode()  # shown on the page that made it, once
+    assert not any(key in value.value for value in page.cookies.values())  # not in a cookie
+    assert ApiToken.objects.get(user=teacher_a1).digest != key  # only its digest is stored
+    assert key not in client.get(reverse("profile")).content.decode()
+    token_client = APIClient()
+    token_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert token_client.get(reverse("api-me")).status_code == 200
     client.post(reverse("api_token"), {"action": "revoke"})
-    assert not Token.objects.filter(key=key).exists()
+    assert not ApiToken.objects.filter(user=teacher_a1).exists()
+    assert token_client.get(reverse("api-me")).status_code == 401
 
 
 def test_bulk_writes_are_throttled(teacher_a1, pupil_a1, rated_speaking, day, settings):
@@ -232,3 +241,32 @@ def test_every_operation_documents_its_errors():
             assert {"401", "403", "404", "429"} <= set(operation["responses"]), (method, path)
     conflict = schema["paths"]["/api/v1/results/{id}/"]["patch"]["responses"]["409"]
     assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/Conflict")
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite changes its schema outside a transaction
+def test_tokens_made_before_they_were_hashed_keep_working(teacher_a1):
+    """The migration that introduced hashed tokens reads the old plain-text table, keeps a
+    digest of each key and drops the table."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    carry = importlib.import_module("taalpad.migrations.0007_carry_api_tokens").carry
+    old_key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint, "
+            "created timestamp with time zone)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES (%s, %s, %s)",
+            [old_key, teacher_a1.pk, "2026-01-05 10:00:00+00:00"],
+        )
+    with connection.schema_editor() as editor:
+        carry(apps, editor)
+    assert "authtoken_token" not in connection.introspection.table_names()
+    assert ApiToken.objects.get(user=teacher_a1).prefix == old_key[:6]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old_key}")
+    assert client.get(reverse("api-me")).json()["email"] == teacher_a1.email

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from taalpad.services import api_token_create
 from tests.test_permissions import PERSONAS, own_url_names
 from tests.test_permissions import world as world  # noqa: F401 - the same objects
 
@@ -230,8 +230,8 @@ def test_api_matrix(world, name, method, persona):
     kwargs, body, statuses = API_MATRIX[name, method]
     client = APIClient()
     if persona != "anonymous":
-        token = Token.objects.create(user=world["users"][persona])
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        key = api_token_create(user=world["users"][persona])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     url = reverse(name, kwargs=kwargs(world))
     response = getattr(client, method)(url, body(world) if body else None, format="json")
     assert response.status_code == statuses[persona], (persona, method, url, response.content)

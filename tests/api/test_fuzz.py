@@ -10,10 +10,10 @@ from django.core.handlers.wsgi import WSGIHandler
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.config import SchemathesisConfig
 
+from taalpad.services import api_token_create
 from tests.test_permissions import world as world  # noqa: F401 - the same objects
 
 FUZZED = ["anonymous", "pupil_a1", "teacher_a1", "coordinator_a", "municipality", "admin"]
@@ -50,8 +50,8 @@ def fuzz_as(persona):
         settings.ALLOWED_HOSTS = ["testserver", "localhost"]
         headers = {}
         if persona != "anonymous":
-            token, _created = Token.objects.get_or_create(user=world["users"][persona])
-            headers["Authorization"] = f"Token {token.key}"
+            key = api_token_create(user=world["users"][persona])
+            headers["Authorization"] = f"Token {key}"
         # In-process through WSGI, inside the test's transaction: no server, no flushing.
         case.call_and_validate(
             app=APP,

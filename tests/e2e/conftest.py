@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("TAALPAD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -74,7 +75,9 @@ def live_server():
     """pytest-django's live server (which also serves the static files), one request at a time."""
     server = LiveServer("localhost", start=False)
     server.thread.server_class = OneRequestAtATimeServer
-    server.start()
+    # Plain HTTP on this machine: the HTTPS redirect is read when the server's app is made.
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        server.start()
     yield server
     server.stop()
 

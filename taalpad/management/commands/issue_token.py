@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
 
 from taalpad.models import User
+from taalpad.services import api_token_create
 
 
 class Command(BaseCommand):
-    help = "Prints an API token for a user (made once, then the same one), for integrations."
+    help = (
+        "Prints a new API token for a user, for integrations. Only its fingerprint is stored: "
+        "the token is shown this once, and replaces the user's earlier one."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")
@@ -16,5 +19,4 @@ class Command(BaseCommand):
             raise CommandError(f"No user with the e-mail address {email}.")
         if not user.is_active:
             raise CommandError(f"{email} is not an active user.")
-        token, _created = Token.objects.get_or_create(user=user)
-        self.stdout.write(token.key)
+        self.stdout.write(api_token_create(user=user))
