@@ -12,6 +12,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -94,12 +95,22 @@ class InstrumentSerializer(serializers.ModelSerializer):
         }
 
 
+@extend_schema_field({"type": "string", "format": "decimal", "nullable": True, "example": "14.5"})
+class ScoreField(serializers.CharField):
+    """A score as text ("14.5" or "14,5"; a JSON number is taken as written), read by the
+    same rule as every form (core.inputs.parse_score, in the service); shown as "14.50"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, allow_blank=True, required=False, max_length=40, **kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else f"{value:.2f}"
+
+
 class ResultSerializer(serializers.ModelSerializer):
     date = serializers.DateField(source="assessed_on")
     level = CodeField(required=False, allow_null=True)
-    score = serializers.DecimalField(
-        max_digits=7, decimal_places=2, required=False, allow_null=True
-    )
+    score = ScoreField()
     skill = serializers.CharField(read_only=True)
     entered_by = serializers.PrimaryKeyRelatedField(read_only=True)
     version = serializers.IntegerField(required=False)

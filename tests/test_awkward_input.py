@@ -255,3 +255,26 @@ def test_the_grid_refuses_a_date_after_today(
     assert response.status_code == 200
     assert "today" in response.content.decode()
     assert not Result.objects.exists()
+
+
+@pytest.mark.parametrize("score", [*AWKWARD_SCORES, "1e1", "14.555"])
+def test_the_api_reads_a_score_by_the_same_rule_as_the_forms(
+    teacher_a1, pupil_a1, goethe_reading, day, score
+):
+    response = api(teacher_a1).post(
+        reverse("result-list"),
+        {"pupil": pupil_a1.pk, "instrument": goethe_reading.pk, "date": day, "score": score},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "score" in response.json()["errors"]
+    assert not Result.objects.exists()
+
+
+def test_the_api_takes_a_decimal_comma(teacher_a1, pupil_a1, goethe_reading, day):
+    response = api(teacher_a1).post(
+        reverse("result-list"),
+        {"pupil": pupil_a1.pk, "instrument": goethe_reading.pk, "date": day, "score": "61,5"},
+        format="json",
+    )
+    assert response.status_code == 201 and response.json()["score"] == "61.50"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from taalpad.services import api_token_create
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +30,7 @@ def test_an_html_page_with_pupil_data_is_protected_and_not_stored(client, teache
 
 def test_a_json_response_is_protected_and_not_stored(teacher_a1, pupil_a1):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=teacher_a1).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=teacher_a1)}")
     response = client.get(reverse("pupil-detail", args=[pupil_a1.pk]))
     assert_protective_headers(response)
     assert "no-store" in response["Cache-Control"]
