@@ -1,12 +1,22 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from taalpad import devices
 from taalpad.access import start_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # What a locked-out person can do: wait (the lockout ends by itself) or reset.
+        "too_many_login_attempts": _(
+            "Too many failed login attempts. Try again in five minutes, or reset your "
+            "password with “Forgot your password?”."
+        ),
+    }
+
     def is_open_for_signup(self, request):
         # Accounts are made by administrators and coordinators, never by sign-up.
         return False

@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from schools.models import ImportBatch, Result
 from schools.services import result_record, results_save_grid
 from taalpad.cefr import Level
+from taalpad.services import api_token_create
 from tests.api.test_api import api
 from tests.conftest import school_day
 
@@ -160,7 +162,14 @@ def _at_once(count, work):
 @pytest.mark.django_db(transaction=True)
 def test_three_identical_posts_at_once_store_one_result(teacher_a1, pupil_a1, dsd_listening):
     body = item(pupil_a1, dsd_listening, score="14")
-    statuses = _at_once(3, lambda: api(teacher_a1).post(reverse("result-list"), body).status_code)
+    key = api_token_create(user=teacher_a1)  # one token; a client per thread
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client.post(reverse("result-list"), body).status_code
+
+    statuses = _at_once(3, post)
     assert sorted(statuses) == [200, 200, 201]
     assert Result.objects.count() == 1 and Result.history.count() == 1
 
