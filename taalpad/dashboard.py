@@ -4,8 +4,10 @@ progress layer so that every view of the same target and date carries the same n
 import datetime
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from progress import suppression
 from schools.models import Group, Target
 from taalpad import progress
 from taalpad.cefr import Level, Skill, Track
@@ -31,8 +33,8 @@ class Dashboard:
         return [
             row
             for row in self.progress.schools
-            if not row.figures.suppressed
-            and row.figures.population
+            if row.figures.population
+            and row.figures.assessed is not None
             and (row.figures.assessed < limit or (row.figures.coverage or 0) < 0.5)
         ]
 
@@ -77,7 +79,7 @@ SORTS = {
 def sorted_rows(rows, sort, descending):
     """Rows sorted on a column; withheld rows and rows without a figure always come last."""
     key = SORTS.get(sort, SORTS["name"])
-    known = [row for row in rows if not row.figures.suppressed and key(row) is not None]
+    known = [row for row in rows if key(row) is not None]
     unknown = [row for row in rows if row not in known]
     return sorted(known, key=key, reverse=descending) + unknown
 
@@ -99,7 +101,7 @@ def schools_data(board):
     rows = tuple(
         (row.label, row.figures.share)
         for row in board.progress.schools
-        if not row.figures.suppressed and row.figures.share is not None
+        if row.figures.share is not None
     )
     return (rows, float(board.target.share))
 
@@ -126,18 +128,40 @@ def _percent(value):
     return "" if value is None else round(value * 100, 1)
 
 
-def _figure_columns(figures, skills):
-    if figures.suppressed:
-        return [""] * (6 + len(skills)) + [_("withheld")]
+def shown(figures, name):
+    """A count as tables show it: the number, "< 10" where it rests on too few pupils, or
+    "withheld" where it is withheld so that such a count cannot be worked out."""
+    why = figures.withheld.get(name)
+    if why == suppression.SMALL:
+        return f"< {suppression.minimum()}"
+    if why is not None or (figures.suppressed and not figures.withheld):
+        return _("withheld")
+    return figures.counts()[name]
+
+
+def page_cells(figures):
+    """The six cells of a school's row on the dashboard page: counts, then shares."""
     return [
-        figures.population,
-        figures.assessed,
-        figures.met,
+        shown(figures, "population"),
+        shown(figures, "assessed"),
+        shown(figures, "met"),
+        *[
+            "—" if value is None else f"{formats.number_format(round(value * 100))}%"
+            for value in (figures.share, figures.share_assessed, figures.coverage)
+        ],
+    ]
+
+
+def _figure_columns(figures, skills):
+    return [
+        shown(figures, "population"),
+        shown(figures, "assessed"),
+        shown(figures, "met"),
         _percent(figures.share),
         _percent(figures.share_assessed),
         _percent(figures.coverage),
-        *[figures.by_skill[skill]["at_or_above"] for skill in skills],
-        "",
+        *[shown(figures, f"{skill}:at_or_above") for skill in skills],
+        _("some figures withheld") if figures.suppressed else "",
     ]
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.inputs import optional_int
+from progress import suppression
 from schools.models import SchoolYear, Target
 from taalpad import charts, dashboard, exchange_stats, report, security_log
 from taalpad.access import Role, schools_managed_by
@@ -69,10 +70,16 @@ def _page(request, board, *, template, extra):
     context = {
         "board": board,
         "targets": Target.objects.order_by("deadline", "name"),
-        "schools": dashboard.sorted_rows(board.progress.schools, sort, descending) if board else [],
+        "schools": [
+            (row, dashboard.page_cells(row.figures))
+            for row in dashboard.sorted_rows(board.progress.schools, sort, descending)
+        ]
+        if board
+        else [],
         "sort": sort,
         "descending": descending,
         "skills": Skill.choices,
+        "min_cell": suppression.minimum(),
         "query": request.GET.urlencode(),
         **extra,
     }

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Sum, 
 from django.db.models.functions import ExtractYear
 
 from exchanges.models import ExchangeActivity
+from progress import suppression
 from schools.models import Enrolment, School, SchoolYear
 from taalpad import progress
 from taalpad.cefr import Skill
@@ -145,37 +146,40 @@ def exchange_statistics(*, school_years, schools=None, suppress=True):
 
 
 def _suppress(rows, city):
-    """Withhold pupil counts (participants, enrolled, rate) resting on too few pupils, per
-    school year, with secondary suppression against the city total of that year."""
-    limit = progress.min_cell()
+    """Pupil counts (participants, enrolled; the rate follows) per school and school year,
+    suppressed by the one module as a table whose sum is the year's city total, with the pupils
+    enrolled but not taking part as the complement."""
     by_year = {}
-    for index, item in enumerate(rows):
-        by_year.setdefault(item.school_year.start_year, []).append(index)
-    withheld = set()
-    for start_year, indexes in by_year.items():
-        counts = {i: rows[i].figures.participants for i in indexes}
-        small = {
-            i
-            for i in indexes
-            if 0 < rows[i].figures.participants < limit or rows[i].figures.enrolled < limit
-        }
-        withheld |= progress.withhold_more(
-            counts, small, candidates=[i for i in indexes if counts[i] > 0]
-        )
+    for item in rows:
+        by_year.setdefault(item.school_year.start_year, []).append(item)
+    for start_year, items in by_year.items():
         total = city[start_year]
-        if total.participants < limit or total.enrolled < limit:
-            total.participants = total.enrolled = None
-            total.suppressed = True
-    for index in withheld:
-        figures = rows[index].figures
-        figures.participants = figures.enrolled = None
-        figures.suppressed = True
+        table = suppression.suppress_table(
+            [_pupil_counts(item.figures) for item in items],
+            total=_pupil_counts(total),
+            complements=[("enrolled", "participants")],
+        )
+        for item, published in zip(items, table.rows, strict=True):
+            _publish(item.figures, published)
+        _publish(total, table.total)
     return rows
+
+
+def _pupil_counts(figures):
+    return {"participants": figures.participants, "enrolled": figures.enrolled}
+
+
+def _publish(figures, published):
+    figures.participants, figures.enrolled = published["participants"], published["enrolled"]
+    figures.suppressed = None in published.values()
 
 
 def participation_comparison(*, target, on, schools=None, suppress=True):
     """The share meeting the target among pupils who took part in an exchange in the two years
-    before `on`, against those who did not: {True: Figures, False: Figures}."""
+    before `on`, against those who did not: {True: Figures, False: Figures}. The
+    municipality's view is read on the latest reference date."""
+    if suppress:
+        on = suppression.reference_date(on)
     since = (
         on.replace(year=on.year - 2)
         if not (on.month == 2 and on.day == 29)
@@ -188,8 +192,30 @@ def participation_comparison(*, target, on, schools=None, suppress=True):
         school_ids=None if schools is None else [s.pk for s in schools],
     )
     if suppress:
-        split = {flag: progress._suppress_figures(figures) for flag, figures in split.items()}
+        # Two rows adding up to the target's population, which the dashboard publishes: a
+        # count withheld in one is withheld in the other.
+        took, other = split[True], split[False]
+        table = suppression.suppress_table(
+            [took.counts(), other.counts()],
+            total=progress.Figures.counts(_sum(took, other)),
+            complements=progress.row_complements([]),
+            total_withheld=(),
+            at_least=2,
+        )
+        split = {
+            flag: progress.Figures.from_counts(published, table.withheld_in(index))
+            for index, (flag, published) in enumerate(zip((True, False), table.rows, strict=True))
+        }
     return split
+
+
+def _sum(*figures):
+    total = progress.Figures(by_skill=None)
+    for item in figures:
+        total.population += item.population
+        total.assessed += item.assessed
+        total.met += item.met
+    return total
 
 
 def level_change(*, schools=None, suppress=True, since=None):

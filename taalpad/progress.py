@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from progress import suppression
 from schools.models import School, SchoolYear, Target
 from taalpad import data_version
 from taalpad.cefr import Level, Skill, Track
@@ -49,7 +50,9 @@ def meets_target(levels, target):
 class Figures:
     """Counts and shares for one set of pupils: a school, a track, the city…
 
-    When `suppressed`, every figure is None: it rests on too few pupils for the viewer.
+    For the municipality, a count is None where it is withheld (progress.suppression);
+    `withheld` then names each such count ("met", "listening:assessed", …) with its reason,
+    and `suppressed` is true.
     """
 
     population: int | None = 0
@@ -57,6 +60,7 @@ class Figures:
     met: int | None = 0
     by_skill: dict | None = field(default_factory=dict)
     suppressed: bool = False
+    withheld: dict = field(default_factory=dict)
 
     def add(self, other):
         self.population += other.population
@@ -83,8 +87,31 @@ class Figures:
         counts = (self.by_skill or {}).get(skill)
         return None if counts is None else _ratio(counts["at_or_above"], self.population)
 
-    def withheld(self):
-        return Figures(population=None, assessed=None, met=None, by_skill=None, suppressed=True)
+    def counts(self):
+        """Every count by its name, as the suppression module reads a table's row."""
+        named = {"population": self.population, "assessed": self.assessed, "met": self.met}
+        for skill, counts in (self.by_skill or {}).items():
+            named[f"{skill}:assessed"] = counts["assessed"]
+            named[f"{skill}:at_or_above"] = counts["at_or_above"]
+        return named
+
+    @classmethod
+    def from_counts(cls, named, withheld):
+        skills = sorted({name.split(":")[0] for name in named if ":" in name})
+        return cls(
+            population=named["population"],
+            assessed=named["assessed"],
+            met=named["met"],
+            by_skill={
+                skill: {
+                    "assessed": named[f"{skill}:assessed"],
+                    "at_or_above": named[f"{skill}:at_or_above"],
+                }
+                for skill in skills
+            },
+            suppressed=bool(withheld),
+            withheld=dict(withheld),
+        )
 
     def as_dict(self):
         return {
@@ -102,9 +129,7 @@ class Figures:
 
 
 def _ratio(part, whole):
-    if part is None or not whole:
-        return None
-    return part / whole
+    return suppression.share(part, whole)
 
 
 def _round(value):
@@ -134,15 +159,16 @@ class Progress:
     @property
     def weakest_skill(self):
         """The required skill in which the fewest pupils are at or above the threshold."""
-        if self.city.suppressed or not self.city.population:
+        shares = {skill: self.city.skill_share(skill) for skill in self.target.required_skills}
+        if not self.city.population or None in shares.values():
             return None
-        return min(self.target.required_skills, key=lambda skill: self.city.skill_share(skill))
+        return min(self.target.required_skills, key=shares.get)
 
     @property
     def still_needed(self):
         """How many more pupils must reach the threshold for the share the target asks."""
-        if self.city.suppressed or self.city.population is None:
-            return None
+        if self.city.population is None or self.city.met is None:
+            return None  # withheld wherever the number meeting the target is
         return max(0, math.ceil(float(self.target.share) * self.city.population) - self.city.met)
 
 
@@ -405,38 +431,64 @@ def _rollup(target, cells, key_of):
 
 
 def min_cell():
-    return settings.TAALPAD_MIN_CELL
+    return suppression.minimum()
 
 
-def withhold_more(counts, withheld, *, candidates):
-    """Secondary suppression: add the smallest `candidates` to `withheld` until no withheld
-    count can be worked out from the total shown beside them. That takes at least two withheld
-    counts (else one is the total minus the others), together resting on at least the minimum
-    (else their sum is a small figure of its own). `counts` maps each key to its pupils."""
-    limit = min_cell()
-    pool = sorted(
-        (key for key in candidates if key not in withheld), key=lambda key: (counts[key], str(key))
+def row_complements(skills):
+    """The pupils a reader could count by subtraction within one row: not assessed, not
+    meeting the target, and per skill not assessed and below the threshold."""
+    pairs = [("population", "assessed"), ("assessed", "met")]
+    for skill in skills:
+        pairs += [
+            ("population", f"{skill}:assessed"),
+            (f"{skill}:assessed", f"{skill}:at_or_above"),
+        ]
+    return pairs
+
+
+def _suppressed_figures(figures):
+    """One row on its own (a point of the trend, the city): small counts and complements."""
+    complements = row_complements(figures.by_skill or {})
+    table = suppression.suppress_table([], total=figures.counts(), complements=complements)
+    return Figures.from_counts(table.total, table.withheld_in(suppression.TOTAL))
+
+
+def _suppressed_tables(city, tables):
+    """The city and tables of rows that add up to it (schools, tracks, year levels), each
+    suppressed with the city as its total. A city count one table must withhold is withheld
+    in every table and in the headline, so that no table gives it back."""
+    complements = row_complements(city.by_skill or {})
+    counts = city.counts()
+    alone = suppression.suppress_table([], total=counts, complements=complements)
+    withheld = alone.withheld_in(suppression.TOTAL)
+    while True:
+        results = [
+            suppression.suppress_table(
+                [row.figures.counts() for row in rows],
+                total=counts,
+                complements=complements,
+                total_withheld=withheld,
+            )
+            for rows in tables
+        ]
+        grown = dict(withheld)
+        for result in results:
+            for column, why in result.withheld_in(suppression.TOTAL).items():
+                grown.setdefault(column, why)
+        if grown == withheld:
+            break
+        withheld = grown
+    city = Figures.from_counts(
+        {name: None if name in withheld else value for name, value in counts.items()}, withheld
     )
-    while withheld and pool and (len(withheld) < 2 or sum(counts[key] for key in withheld) < limit):
-        withheld.add(pool.pop(0))
-    return withheld
-
-
-def suppress_rows(rows, *, total_shown=True):
-    """Withhold every row resting on fewer than the minimum number of pupils, and, when a
-    total is shown beside them, enough further rows that none can be worked out from it."""
-    counts = {index: row.figures.population for index, row in enumerate(rows)}
-    withheld = {index for index, pupils in counts.items() if pupils < min_cell()}
-    if total_shown:
-        withheld = withhold_more(counts, withheld, candidates=counts)
-    return [
-        replace(row, figures=row.figures.withheld()) if index in withheld else row
-        for index, row in enumerate(rows)
+    shown = [
+        [
+            replace(row, figures=Figures.from_counts(published, result.withheld_in(index)))
+            for index, (row, published) in enumerate(zip(rows, result.rows, strict=True))
+        ]
+        for rows, result in zip(tables, results, strict=True)
     ]
-
-
-def _suppress_figures(figures):
-    return figures.withheld() if figures.population < min_cell() else figures
+    return city, shown
 
 
 # Public functions ----------------------------------------------------------------------------
@@ -477,10 +529,7 @@ def _progress_from_cells(target, day, cells, *, suppress, schools_by_id):
         )
     )
     if suppress:
-        city = _suppress_figures(city)
-        schools = suppress_rows(schools, total_shown=not city.suppressed)
-        by_track = suppress_rows(by_track, total_shown=not city.suppressed)
-        by_year = suppress_rows(by_year, total_shown=not city.suppressed)
+        city, (schools, by_track, by_year) = _suppressed_tables(city, [schools, by_track, by_year])
     return Progress(
         target=target,
         date=day,
@@ -502,9 +551,10 @@ def target_progress(*, target, on, suppress=True, schools=None):
 
     `suppress` (the municipality's view) withholds small cells; `schools` limits the figures
     to those schools (a coordinator's view), in which case group rows are given too.
-    A target whose deadline has passed is read on its deadline.
+    A target whose deadline has passed is read on its deadline; the municipality's view is
+    read on the latest reference date on or before that day, which the answer names.
     """
-    day = min(on, target.deadline)
+    day = figures_date(target, on, suppress=suppress)
     school_ids = None if schools is None else [school.pk for school in schools]
     cells = _cells(target, [day], school_ids=school_ids, lag=city_lag() if suppress else 0)[day]
     schools_by_id = {s.pk: s for s in (schools if schools is not None else School.objects.all())}
@@ -532,11 +582,18 @@ class Trend:
     deadline_passed: bool
 
 
-def trend_dates(target, today):
+def figures_date(target, on, *, suppress):
+    """The day figures asked for `on` are read on: the deadline once it has passed, and for
+    the municipality (`suppress`) the latest reference date on or before that."""
+    day = min(on, target.deadline)
+    return suppression.reference_date(day) if suppress else day
+
+
+def trend_dates(target, today, *, suppress=False):
     """31 July of each school year with data up to the current one, whose point is today
-    (or the deadline, when that came first)."""
+    (or the deadline, when that came first; for the municipality, the reference date)."""
     years = list(SchoolYear.objects.order_by("start_year").values_list("start_year", flat=True))
-    end = min(today, target.deadline)
+    end = figures_date(target, today, suppress=suppress)
     first = years[0] if years else SchoolYear.start_year_of(end)
     if target.baseline_on:
         first = min(first, SchoolYear.start_year_of(target.baseline_on))
@@ -564,14 +621,14 @@ def target_trend(*, target, today=None, suppress=True, schools=None):
     """Progress on 31 July of each past school year and today, with a least-squares projection
     of the share to the deadline, the status and how many pupils are still needed."""
     today = today or datetime.date.today()
-    dates = trend_dates(target, today)
+    dates = trend_dates(target, today, suppress=suppress)
     school_ids = None if schools is None else [school.pk for school in schools]
     totals = _totals(target, dates, school_ids=school_ids, lag=city_lag() if suppress else 0)
     points = []
     for day in dates:
         city = totals[day]
         if suppress:
-            city = _suppress_figures(city)
+            city = _suppressed_figures(city)
         label = SchoolYear(start_year=SchoolYear.start_year_of(day)).name
         points.append(TrendPoint(date=day, label=label, figures=city))
     known = [(p.date.toordinal(), p.figures.share) for p in points if p.figures.share is not None]
@@ -594,7 +651,7 @@ def target_trend(*, target, today=None, suppress=True, schools=None):
     else:
         status = "behind"
     still_needed = None
-    if last is not None and last.population is not None:
+    if last is not None and last.population is not None and last.met is not None:
         still_needed = max(0, math.ceil(goal * last.population) - last.met)
     return Trend(
         target=target,
@@ -610,7 +667,7 @@ def level_distribution(*, target, on, suppress=True, schools=None):
     """{skill: {level: pupils}} over the target's population on `on`, every skill; for the
     municipality, counts below the minimum are withheld (None) with a second one where needed
     so that none can be worked out from the skill's total."""
-    day = min(on, target.deadline)
+    day = figures_date(target, on, suppress=suppress)
     school_ids = None if schools is None else [s.pk for s in schools]
     counts = _cached_per_date(
         "level-distribution",
@@ -630,14 +687,16 @@ def level_distribution(*, target, on, suppress=True, schools=None):
 
 
 def _suppress_counts(row):
-    """Withhold counts below the minimum (but not zeros, which reveal no pupil) and enough
-    others that none can be worked out from the total."""
-    limit = min_cell()
-    if sum(row.values()) < limit:
-        return dict.fromkeys(row)  # the whole distribution rests on too few pupils
-    withheld = {key for key, value in row.items() if 0 < value < limit}
-    withheld = withhold_more(row, withheld, candidates=[k for k in row if row[k] > 0])
-    return {key: (None if key in withheld else value) for key, value in row.items()}
+    """A skill's level bands for the municipality: they add up to the population (shown in
+    the headline), so that sum is protected like any other; where it cannot be, every band
+    is withheld."""
+    keys = list(row)
+    table = suppression.suppress_table(
+        [{"pupils": row[key]} for key in keys], total={"pupils": sum(row.values())}
+    )
+    if table.total["pupils"] is None:
+        return dict.fromkeys(row)
+    return {key: published["pupils"] for key, published in zip(keys, table.rows, strict=True)}
 
 
 def _distribution(target, day, *, school_ids=None):

@@ -53,9 +53,10 @@ def test_a_result_of_this_year_leaves_earlier_years_cached(lea_target):
     # Enrolled this school year too: a result is dated within an enrolment.
     this_year = SchoolYear.objects.create(start_year=SchoolYear.start_year_of(TODAY))
     enrol(pupil, make_group(pupil.school, this_year, "G9", track=Track.HAVO, year_level=3))
-    target_trend(target=lea_target, today=TODAY)
+    # The exact view, read on today (the municipality's reads the latest reference date).
+    target_trend(target=lea_target, today=TODAY, suppress=False)
     record(pupil, TODAY, Level.C2)
-    sql = grouped_queries(lambda: target_trend(target=lea_target, today=TODAY))
+    sql = grouped_queries(lambda: target_trend(target=lea_target, today=TODAY, suppress=False))
     assert len(sql) == 1
     assert TODAY.isoformat() in sql[0]
     assert f"{YEAR_START + 1}-07-31" not in sql[0]  # a past point, from the cache
@@ -74,9 +75,10 @@ def test_a_back_dated_result_recomputes_the_years_it_reaches(lea_target):
         record(pupil, day, level, skills=lea_target.required_skills)
         sql = grouped_queries(lambda: target_trend(target=lea_target, today=TODAY))
         assert len(sql) == 1 and point.isoformat() in sql[0]  # the past point, recomputed
-        cached = plain(target_trend(target=lea_target, today=TODAY))
+        # The exact counts behind the cached cells (the municipality's view withholds some).
+        cached = plain(target_trend(target=lea_target, today=TODAY, suppress=False))
         cache.clear()
-        assert cached == plain(target_trend(target=lea_target, today=TODAY))  # as afresh
+        assert cached == plain(target_trend(target=lea_target, today=TODAY, suppress=False))
         met[level] = next(m for d, _p, _a, m in cached if d == point)
     assert met[Level.C2] == met[Level.BELOW_A1] + 1
 
