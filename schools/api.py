@@ -329,10 +329,13 @@ class ResultViewSet(
             try:
                 built.append(self._build(serializer.validated_data))
                 errors.append({})
-            except (exceptions.ValidationError, DjangoValidationError) as error:
+            except exceptions.ValidationError as error:
+                errors.append(error.detail)
+            except DjangoValidationError as error:
                 errors.append(
-                    getattr(error, "message_dict", None)
-                    or getattr(error, "detail", {"detail": error.messages})
+                    error.message_dict
+                    if hasattr(error, "error_dict")
+                    else {"detail": error.messages}
                 )
         if any(errors):
             raise exceptions.ValidationError(errors if many else errors[0])
@@ -382,10 +385,6 @@ class ResultViewSet(
 
     def _build(self, data):
         pupil, instrument = data["pupil"], data["instrument"]
-        if not can_change_result(self.request.user, Result(pupil=pupil)):
-            raise exceptions.ValidationError(
-                {"pupil": ["You cannot enter results for this pupil."]}
-            )
         if (
             instrument.school_id
             and not pupil.enrolments.filter(group__school_id=instrument.school_id).exists()
@@ -393,7 +392,8 @@ class ResultViewSet(
             raise exceptions.ValidationError(
                 {"instrument": ["This instrument belongs to another school."]}
             )
-        return services.result_build(
+        # The value and the date by the rules of every form first, then who may enter it.
+        built = services.result_build(
             by=self.request.user,
             pupil=pupil,
             instrument=instrument,
@@ -401,6 +401,16 @@ class ResultViewSet(
             score=data.get("score"),
             level=data.get("level"),
         )
+        if not can_change_result(self.request.user, built):
+            raise exceptions.ValidationError(
+                {
+                    "pupil": [
+                        "You cannot enter results for this pupil on this date: only within "
+                        "the pupil's enrolments at your school."
+                    ]
+                }
+            )
+        return built
 
     def _version(self, request):
         version = request.data.get("version") if hasattr(request.data, "get") else None
@@ -436,6 +446,11 @@ class ResultViewSet(
         )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        moved_to = data.get("assessed_on", result.assessed_on)
+        if not can_change_result(request.user, Result(pupil=result.pupil, assessed_on=moved_to)):
+            raise exceptions.ValidationError(
+                {"date": ["Only dates within the pupil's enrolments at your school."]}
+            )
         try:
             updated = services.result_update(
                 by=request.user,

@@ -60,6 +60,7 @@ def group_grid(request, group_id):
     pupils = list(pupils_enrolled(group=group, on=day))
     saved = grid_results(instruments=instruments, assessed_on=day, pupil_ids=[p.pk for p in pupils])
     typed, errors = {}, {}
+    left_school = _("This pupil has left the school: the new school enters their results.")
     if request.method == "POST":
         entries = []
         for pupil in pupils:
@@ -69,15 +70,19 @@ def group_grid(request, group_id):
                 typed[instrument.pk, pupil.pk] = value
                 # Untouched cells are left alone, so a colleague's later change is not
                 # overwritten.
-                if value and value != original:
+                if value and value != original and pupil.school_id != group.school_id:
+                    errors[instrument.pk, pupil.pk] = left_school
+                elif value and value != original:
                     version = request.POST.get(cell_name(instrument, pupil, "version")) or None
                     entries.append((instrument, pupil, value, version))
         try:
+            if errors:
+                raise services.GridErrors(errors)
             created, updated = services.results_save_grid(
                 by=request.user, assessed_on=day, entries=entries
             )
         except services.GridErrors as error:
-            errors = error.by_cell
+            errors = {**errors, **error.by_cell}
             messages.error(request, error.messages[0])
         else:
             if entries:

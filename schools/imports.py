@@ -340,8 +340,9 @@ def plan_results(*, school, user, headers, rows):
     numbers = {_text(values["pupil_number"]) for _line, values in parsed}
     pupils = {
         p.pupil_number: p
+        # Pupils of this school now: a school the pupil left enters nothing for them.
         for p in pupils_visible_to(user)
-        .filter(pupil_number__in=numbers, enrolments__group__school=school)
+        .filter(pupil_number__in=numbers, school=school, enrolments__group__school=school)
         .distinct()
     }
     instruments = list(instruments_for(school=school).prefetch_related("cut_scores"))

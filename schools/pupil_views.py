@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from exchanges.models import ExchangeActivity
 from taalpad import audit, security_log
-from taalpad.access import Role, can_manage_school, pupil_of, pupils_visible_to
+from taalpad.access import (
+    Role,
+    can_manage_school,
+    pupil_of,
+    pupils_visible_to,
+    results_visible_to,
+)
 from taalpad.cando import CAN_DO, LEVEL_MEANING, statement_codes
 from taalpad.cefr import Level, Skill
 from taalpad.charts import cached_svg, growth_chart
@@ -133,8 +139,9 @@ def _pupil_for(request, pupil_id):
 @role_required(Role.PUPIL, Role.TEACHER, Role.COORDINATOR)
 def growth_svg(request, pupil_id):
     pupil = _pupil_for(request, pupil_id)
+    visible = results_visible_to(request.user).filter(pupil=pupil)
     points = tuple(
-        pupil_results(pupil=pupil)
+        pupil_results(pupil=pupil, results=visible)
         .order_by("assessed_on", "entered_at", "pk")
         .values_list("skill", "assessed_on", "level")
     )

@@ -19,13 +19,16 @@ def _latest_per_pupil_and_skill(results):
     ).filter(rank=1)
 
 
-def pupil_current_results(*, pupil, on):
-    """{skill: Result} for the skills in which `pupil` had a result on or before `on`.
+def pupil_current_results(*, pupil, on, results=None):
+    """{skill: Result} for the skills in which `pupil` had a result on or before `on`, among
+    `results` (what the viewer may read; default: all of the pupil's).
 
     One query; a skill without a result is absent (not assessed).
     """
-    results = Result.objects.filter(pupil=pupil, assessed_on__lte=on).select_related(
-        "instrument", "entered_by"
+    results = (
+        (results if results is not None else Result.objects.filter(pupil=pupil))
+        .filter(assessed_on__lte=on)
+        .select_related("instrument", "entered_by")
     )
     return {result.skill: result for result in _latest_per_pupil_and_skill(results)}
 
@@ -122,9 +125,11 @@ def instruments_for(*, school):
     ).order_by("skill", "name")
 
 
-def pupil_results(*, pupil):
-    """Every result of a pupil, newest first, with instrument and who entered it."""
-    return pupil.results.select_related("instrument", "entered_by").order_by(*LATEST_FIRST)
+def pupil_results(*, pupil, results=None):
+    """Every result of a pupil (among `results`, what the viewer may read), newest first,
+    with instrument and who entered it."""
+    results = results if results is not None else pupil.results.all()
+    return results.select_related("instrument", "entered_by").order_by(*LATEST_FIRST)
 
 
 def current_enrolment(*, pupil, on):

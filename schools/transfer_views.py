@@ -21,6 +21,7 @@ from taalpad.access import (
     Role,
     groups_visible_to,
     pupils_visible_to,
+    results_visible_to,
     schools_managed_by,
     schools_staffed_by,
 )
@@ -29,7 +30,7 @@ from taalpad.decorators import role_required
 from taalpad.tabular import TableError, file_too_large, read_table, write_csv, write_xlsx
 
 from . import imports, services
-from .models import Enrolment, ImportBatch, Result
+from .models import Enrolment, ImportBatch
 from .selectors import pupils_enrolled, reference_date
 
 staff_only = role_required(Role.TEACHER, Role.COORDINATOR)
@@ -289,7 +290,7 @@ def group_export(request, group_id):
     )
     pupils = pupils_enrolled(group=group, on=reference_date(group, datetime.date.today()))
     visible = pupils_visible_to(request.user).filter(pk__in=pupils.values("pk"))
-    results = Result.objects.filter(pupil__in=visible)
+    results = results_visible_to(request.user).filter(pupil__in=visible)
     enrolments = Enrolment.objects.filter(pupil__in=visible)
     name = slugify(f"taalpad-{group.school.brin}-{group.name}-{group.school_year}")
     return _export(request, results, enrolments, name)
@@ -304,6 +305,6 @@ def school_export(request, school_id):
         .filter(Q(school=school) | Q(enrolments__group__school=school))
         .distinct()
     )
-    results = Result.objects.filter(pupil__in=pupils)
+    results = results_visible_to(request.user).filter(pupil__in=pupils)
     enrolments = Enrolment.objects.filter(pupil__in=pupils)
     return _export(request, results, enrolments, slugify(f"taalpad-{school.brin}-results"))

@@ -28,6 +28,7 @@ from taalpad.progress import default_target, meets_target
 
 from . import services
 from .forms import ResultForm
+from .models import Result
 from .selectors import (
     current_levels,
     expected_levels,
@@ -124,7 +125,9 @@ def pupil_detail(request, pupil_id):
         pupils_visible_to(request.user).select_related("school", "user"), pk=pupil_id
     )
     audit.record(request, pupil.pk, PupilAccess.Action.VIEW)
-    current = pupil_current_results(pupil=pupil, on=datetime.date.today())
+    # What this school may read of the pupil: not what a later school entered.
+    visible = results_visible_to(request.user).filter(pupil=pupil)
+    current = pupil_current_results(pupil=pupil, on=datetime.date.today(), results=visible)
     enrolments = pupil.enrolments.select_related("group__school", "group__school_year").order_by(
         "-starts_on"
     )
@@ -132,7 +135,7 @@ def pupil_detail(request, pupil_id):
         "title": pupil.full_name,
         "pupil": pupil,
         "rows": [(label, current.get(skill)) for skill, label in Skill.choices],
-        "results": pupil_results(pupil=pupil),
+        "results": pupil_results(pupil=pupil, results=visible),
         "self_assessments": latest_self_assessments(pupil=pupil).values(),
         "enrolments": enrolments,
         "can_manage": can_manage_school(request.user, pupil.school),
@@ -162,6 +165,13 @@ def result_edit(request, result_id):
         "version": result.version,
     }
     form = ResultForm(request.POST or None, instrument=result.instrument, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        moved = Result(pupil=result.pupil, assessed_on=data["assessed_on"])
+        if not can_change_result(request.user, moved):
+            form.add_error(
+                "assessed_on", _("Choose a date within the pupil's enrolments at your school.")
+            )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

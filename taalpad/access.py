@@ -16,7 +16,7 @@ Who sees what (DESIGN.md, "Users and what each may see"):
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -185,7 +185,25 @@ def pupils_visible_to(user):
 
 
 def results_visible_to(user):
-    return Result.objects.filter(pupil__in=pupils_visible_to(user))
+    """Results the user may read. A pupil reads all of their own. Staff of a school read a
+    pupil's results dated up to the last day of the pupil's enrolments there: what was entered
+    during them and the earlier history that came with the pupil, never what a later school
+    entered after the pupil left."""
+    visible = Result.objects.filter(pupil__in=pupils_visible_to(user))
+    if _is_admin(user):
+        return visible
+    staff_at = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    while_there = Exists(
+        Enrolment.objects.filter(
+            pupil_id=OuterRef("pupil_id"),
+            group__school_id__in=staff_at,
+            ends_on__gte=OuterRef("assessed_on"),
+        )
+    )
+    pupil = pupil_of(user)
+    if pupil is not None:
+        return visible.filter(Q(pupil_id=pupil.pk) | while_there)
+    return visible.filter(while_there)
 
 
 def enrolments_visible_to(user):
@@ -209,10 +227,22 @@ def exchanges_visible_to(user):
 
 
 def can_change_result(user, result):
-    """Teachers of the pupil and coordinators of the pupil's schools; never the pupil."""
+    """Whether the user may enter, correct or delete `result` (also one not yet saved):
+    teachers of the pupil and coordinators of the pupil's school, for a result dated within
+    one of the pupil's enrolments at that school; never the pupil. The school the pupil
+    belongs to now changes only results of its own periods; a school the pupil left changes
+    nothing."""
     if not roles_of(user) & {Role.TEACHER, Role.COORDINATOR}:
         return False
-    return pupils_visible_to(user).filter(pk=result.pupil_id).exists()
+    staff_at = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    visible = pupils_visible_to(user).filter(pk=result.pupil_id, school_id__in=staff_at)
+    if result.assessed_on is None:
+        return visible.exists()
+    return visible.filter(
+        enrolments__group__school_id=F("school_id"),
+        enrolments__starts_on__lte=result.assessed_on,
+        enrolments__ends_on__gte=result.assessed_on,
+    ).exists()
 
 
 def can_manage_school(user, school):
