@@ -230,7 +230,9 @@ class TargetViewSet(viewsets.ModelViewSet):
             },
         ),
         description="Progress on 31 July of each school year and today, the least-squares "
-        "projection to the deadline and the status (met, on_track, behind, unknown).",
+        "projection to the deadline (a least-squares line through the shares on 31 July of the "
+        "finished school years; null with fewer than two) and the status (met, on_track, "
+        "behind, not_enough_history, unknown).",
     )
     @action(detail=True, methods=["get"])
     def trend(self, request, pk=None):

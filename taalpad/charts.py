@@ -101,41 +101,66 @@ def _percent_axis(axis):
 
 
 def trend_chart(data):
-    """`data`: (points [(label, share or None)], goal share, deadline label, projection)."""
-    points, goal, deadline_label, projection = data
+    """`data`: dashboard.trend_data. The share per school year against time, the target line,
+    the deadline, and the projection's line."""
     figure = Figure(figsize=(7, 3.6), dpi=100)
-    axes = figure.add_subplot()
-    labels = [label for label, _share in points]
-    xs = list(range(len(points)))
-    known = [(x, share) for x, (_label, share) in zip(xs, points, strict=True) if share is not None]
+    draw_trend(figure.add_subplot(), data)
+    return _svg(figure)
+
+
+def draw_trend(axes, data, *, fontsize=9):
+    """The trend on `axes` (the chart and the report draw it alike): points placed in
+    proportion to time, the current point hollow (it is not fitted), the target as a line, the
+    deadline as a vertical line, the projection dashed from its first fitted year."""
+    points, goal, deadline, projection, line_from = data
+    known = [(day, share) for day, _label, share in points if share is not None]
     if known:
         axes.plot(
-            [x for x, _s in known],
-            [s for _x, s in known],
+            [day for day, _s in known],
+            [share for _d, share in known],
             marker="o",
             linewidth=2.4,
             color="#1d4e89",
             label=_("Share that reaches the target"),
         )
-    if projection is not None and known:
-        end = len(points)
+        last_day, last_share = known[-1]
+        if (last_day.month, last_day.day) != (7, 31):
+            axes.plot(
+                [last_day],
+                [last_share],
+                marker="o",
+                markersize=9,
+                color="white",
+                markeredgecolor="#1d4e89",
+                linestyle="none",
+            )
+    if projection is not None and line_from is not None:
         axes.plot(
-            [known[-1][0], end],
-            [known[-1][1], projection],
+            [line_from[0], deadline],
+            [line_from[1], projection],
             linestyle="--",
             color="#1d4e89",
             linewidth=1.5,
             label=_("Projection to the deadline"),
         )
-        labels = [*labels, deadline_label]
     axes.axhline(goal, color="#c2410c", linewidth=1.8, label=_("Target"))
-    axes.set_xticks(range(len(labels)), labels, fontsize=9)
+    axes.axvline(deadline, color="#6b7280", linewidth=1, linestyle=":", label=_("Deadline"))
+    ticks, labels = [], []
+    for day, label, _share in points:
+        # A point a few months after the previous one (today's, early in a school year) keeps
+        # its place on the axis but not a label of its own: the labels would overlap.
+        if not ticks or (day - ticks[-1]).days > 120:
+            ticks.append(day)
+            labels.append(label)
+    if deadline not in ticks:
+        ticks.append(deadline)
+        labels.append(deadline.strftime("%d-%m-%Y"))
+    axes.set_xticks(ticks, labels, fontsize=fontsize - 1, rotation=30, ha="right")
     axes.set_ylim(0, 1)
     _percent_axis(axes.yaxis)
     axes.grid(axis="y", color="#d5dae1", linewidth=0.8)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper left", fontsize=8, frameon=False)
-    return _svg(figure)
+    axes.legend(loc="upper left", fontsize=fontsize - 1, frameon=False)
 
 
 def schools_chart(data):

@@ -88,12 +88,16 @@ def sorted_rows(rows, sort, descending):
 
 
 def trend_data(board):
-    points = tuple((p.label, p.figures.share) for p in board.trend.points)
+    """(points [(date, school year, share)], goal, deadline, projection, line start): what the
+    trend chart draws, in proportion to time."""
+    trend = board.trend
+    points = tuple((p.date, p.label, p.figures.share) for p in trend.points)
     return (
         points,
         float(board.target.share),
-        board.target.deadline.strftime("%d-%m-%Y"),
-        board.trend.projection,
+        board.target.deadline,
+        trend.projection,
+        trend.line_from,
     )
 
 

@@ -565,6 +565,41 @@ def target_progress(*, target, on, suppress=True, schools=None):
     return _progress_from_cells(target, day, cells, suppress=suppress, schools_by_id=schools_by_id)
 
 
+PROJECTION_MIN_YEARS = 2
+
+
+def finished_year_points(points, *, today):
+    """The points on 31 July of school years that have ended: the ones a projection fits.
+    (Today's point is another moment of its school year: it is drawn, not fitted.)"""
+    return [
+        point
+        for point in points
+        if (point.date.month, point.date.day) == (7, 31) and point.date < today
+    ]
+
+
+def project(target, points, *, today):
+    """The share expected at the deadline: the least-squares line through the shares of the
+    finished school years, read at the deadline and clipped to 0–100 %; with the line's value
+    at the first of those years, where a chart starts drawing it. None (not enough history)
+    with fewer than two such years, or where one of them is withheld; once the deadline has
+    passed, nothing is projected."""
+    if today > target.deadline:
+        return None
+    fitted = finished_year_points(points, today=today)
+    if len(fitted) < PROJECTION_MIN_YEARS or any(p.figures.share is None for p in fitted):
+        return None
+    line = least_squares([p.date.toordinal() for p in fitted], [p.figures.share for p in fitted])
+    if line is None:
+        return None
+    slope, intercept = line
+
+    def clipped(day):
+        return max(0.0, min(1.0, slope * day.toordinal() + intercept))
+
+    return clipped(target.deadline), (fitted[0].date, clipped(fitted[0].date))
+
+
 @dataclass
 class TrendPoint:
     date: datetime.date
@@ -580,6 +615,8 @@ class Trend:
     status: str  # "met", "on_track", "behind" or "unknown"
     still_needed: int | None
     deadline_passed: bool
+    # Where the projection's line starts: (date, share) on the first fitted school year.
+    line_from: tuple | None = None
 
 
 def figures_date(target, on, *, suppress):
@@ -631,12 +668,8 @@ def target_trend(*, target, today=None, suppress=True, schools=None):
             city = _suppressed_figures(city)
         label = SchoolYear(start_year=SchoolYear.start_year_of(day)).name
         points.append(TrendPoint(date=day, label=label, figures=city))
-    known = [(p.date.toordinal(), p.figures.share) for p in points if p.figures.share is not None]
-    line = least_squares([x for x, _y in known], [y for _x, y in known])
-    projection = None
-    if line is not None:
-        slope, intercept = line
-        projection = max(0.0, min(1.0, slope * target.deadline.toordinal() + intercept))
+    projected = project(target, points, today=today)
+    projection, line_from = projected if projected is not None else (None, None)
     last = points[-1].figures if points else None
     goal = float(target.share)
     deadline_passed = today > target.deadline
@@ -646,7 +679,9 @@ def target_trend(*, target, today=None, suppress=True, schools=None):
         status = "met"
     elif deadline_passed:
         status = "behind"
-    elif projection is not None and projection >= goal:
+    elif projection is None:
+        status = "not_enough_history"
+    elif projection >= goal:
         status = "on_track"
     else:
         status = "behind"
@@ -660,6 +695,7 @@ def target_trend(*, target, today=None, suppress=True, schools=None):
         status=status,
         still_needed=still_needed,
         deadline_passed=deadline_passed,
+        line_from=line_from,
     )
 
 

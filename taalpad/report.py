@@ -9,7 +9,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from taalpad import dashboard
+from taalpad import charts, dashboard
 from taalpad.cefr import Skill
 
 A4 = (8.27, 11.69)
@@ -20,6 +20,7 @@ def _status_text(status):
         "met": _("met"),
         "on_track": _("on track"),
         "behind": _("behind"),
+        "not_enough_history": _("not enough history"),
         "unknown": _("unknown"),
     }[status]
 
@@ -146,26 +147,8 @@ def _table_page(title, headers, rows):
 
 
 def _trend_axes(figure, board):
-    points, goal, _label, projection = dashboard.trend_data(board)
-    axes = figure.add_axes([0.1, 0.55, 0.8, 0.33])
-    xs = [i for i, (_l, share) in enumerate(points) if share is not None]
-    ys = [share for _l, share in points if share is not None]
-    axes.plot(xs, ys, marker="o", color="#1d4e89", linewidth=2, label=_("Share"))
-    if projection is not None and xs:
-        axes.plot(
-            [xs[-1], len(points)],
-            [ys[-1], projection],
-            linestyle="--",
-            color="#1d4e89",
-            label=_("Projection"),
-        )
-    axes.axhline(goal, color="#c2410c", label=_("Target"))
-    axes.set_xticks(
-        range(len(points) + 1), [label for label, _s in points] + [_("deadline")], fontsize=8
-    )
-    axes.set_ylim(0, 1)
-    axes.yaxis.set_major_formatter(PercentFormatter(1.0))
-    axes.legend(fontsize=8, frameon=False)
+    axes = figure.add_axes([0.1, 0.58, 0.8, 0.3])
+    charts.draw_trend(axes, dashboard.trend_data(board), fontsize=8)
     schools_rows, goal = dashboard.schools_data(board)
     bars = figure.add_axes([0.35, 0.06, 0.55, 0.4])
     bars.barh(range(len(schools_rows)), [s for _n, s in schools_rows], color="#1d4e89")
