@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -107,6 +108,21 @@ def _chart(board, kind):
     return response
 
 
+def export_filename(stem, table, board):
+    """What the file holds, for which target and on which date, in the reader's language:
+    taalpad-scholen-lea-2030-2026-10-01."""
+    names = {
+        "schools": _("schools"),
+        "tracks": _("tracks"),
+        "years": _("year levels"),
+        "trend": _("trend"),
+        "distribution": _("levels"),
+        "groups": _("groups"),
+    }
+    target = board.target.name.split(":")[0]
+    return slugify(f"{stem}-{names[table]}-{target}-{board.progress.date.isoformat()}")
+
+
 def _export(request, board, name, fmt, stem):
     if board is None or fmt not in ("csv", "xlsx"):
         raise Http404
@@ -114,14 +130,15 @@ def _export(request, board, name, fmt, stem):
         raise Http404
     title, headers, rows = dashboard.table(board, name)
     security_log.event("export", request, table=name, rows=len(rows), format=fmt)
-    filename = slugify(f"{stem}-{name}-{board.progress.date}")
+    filename = export_filename(stem, name, board)
     if fmt == "xlsx":
         content, kind = (
             write_xlsx(headers, rows, title=title),
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     else:
-        content, kind = write_csv(headers, rows), "text/csv; charset=utf-8"
+        comma = get_language() in ("nl", "de")  # Dutch and German spreadsheets read 30,7
+        content, kind = write_csv(headers, rows, decimal_comma=comma), "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
@@ -157,7 +174,7 @@ def municipality_chart(request, kind):
 @require_GET
 @municipality_only
 def municipality_export(request, table, fmt):
-    return _export(request, _board(request), table, fmt, "taalpad-city")
+    return _export(request, _board(request), table, fmt, "taalpad")
 
 
 @require_GET

@@ -206,21 +206,37 @@ def neutralise(value, *, quote=True):
     return value
 
 
-def write_csv(headers, rows):
-    """UTF-8 with BOM and semicolons, as Excel in the Netherlands opens it without asking."""
+def write_csv(headers, rows, *, decimal_comma=False):
+    """UTF-8 with BOM and semicolons, as Excel in the Netherlands opens it without asking;
+    with `decimal_comma`, numbers with a fraction are written 30,7 as Dutch and German
+    spreadsheets read them."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([neutralise(cell) for cell in headers])
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow([_csv_cell(neutralise(cell), decimal_comma) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(headers, rows, *, title="TaalPad"):
-    from openpyxl import Workbook
+def _csv_cell(value, decimal_comma):
+    if decimal_comma and isinstance(value, float | Decimal) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return value
 
+
+def write_xlsx(headers, rows, *, title="TaalPad"):
+    """Typed cells (numbers as numbers, dates as dates, text as text), the header row frozen
+    and columns as wide as what they hold."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    rows = list(rows)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        longest = max([len(str(header)), *(len(str(row[index - 1])) for row in rows[:200])])
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, longest + 2))
     sheet.append([_xlsx_cell(sheet, value) for value in headers])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
