@@ -184,6 +184,18 @@ def dsd_listening(db):
 
 
 @pytest.fixture
+def goethe_reading(db):
+    """Goethe-Zertifikat B1 reading: 0-100 points, B1 from 60."""
+    return instrument_create(
+        name="Goethe-Zertifikat B1 Lesen",
+        skill=Skill.READING,
+        kind="scored",
+        max_score=100,
+        cut_scores=[(Level.B1, 60)],
+    )
+
+
+@pytest.fixture
 def rated_speaking(db):
     return instrument_create(name="Docentoordeel", skill=Skill.SPOKEN_INTERACTION, kind="rated")
 

@@ -11,25 +11,14 @@ from openpyxl import load_workbook
 
 from exchanges.models import Partner
 from schools.models import ImportBatch, Result, Target
-from schools.services import instrument_create, result_record
+from schools.services import result_record
 from taalpad import charts
-from taalpad.cefr import Level, Skill, Track
+from taalpad.cefr import Level, Track
 from tests.api.test_api import api
 from tests.conftest import enrol, make_group, make_pupil
 
 TODAY = datetime.date.today()
 AWKWARD_SCORES = ["NaN", "sNaN", "Infinity", "-Infinity", "inf", "1E999999", "1e3", "9" * 30]
-
-
-@pytest.fixture
-def goethe_reading(db):
-    return instrument_create(
-        name="Goethe-Zertifikat B1 Lesen",
-        skill=Skill.READING,
-        kind="scored",
-        max_score=100,
-        cut_scores=[(Level.B1, 60)],
-    )
 
 
 @pytest.fixture

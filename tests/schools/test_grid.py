@@ -11,17 +11,6 @@ from tests.conftest import enrol, make_pupil
 
 
 @pytest.fixture
-def goethe_reading(db):
-    return instrument_create(
-        name="Goethe-Zertifikat B1 Lesen",
-        skill=Skill.READING,
-        kind="scored",
-        max_score=100,
-        cut_scores=[(Level.B1, 60)],
-    )
-
-
-@pytest.fixture
 def day(school_year):
     return school_year.starts_on + datetime.timedelta(days=70)
 

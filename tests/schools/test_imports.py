@@ -11,20 +11,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from schools.models import ImportBatch, Pupil, Result
-from schools.services import instrument_create
 from taalpad.cefr import Level, Skill
 from tests.conftest import enrol, make_pupil
-
-
-@pytest.fixture
-def goethe_reading(db):
-    return instrument_create(
-        name="Goethe-Zertifikat B1 Lesen",
-        skill=Skill.READING,
-        kind="scored",
-        max_score=100,
-        cut_scores=[(Level.B1, 60)],
-    )
 
 
 @pytest.fixture
