@@ -75,6 +75,8 @@ def school_detail(request, school_id):
         "groups": groups,
         "staff": school.memberships.select_related("user").order_by("role", "user__name"),
         "pupil_count": school.pupils.count(),
+        "today": today,
+        "enrolled_today": selectors.pupils_enrolled_at(school=school, on=today),
         "open_invitations": Invitation.objects.filter(school=school, accepted_at__isnull=True)
         .select_related("user")
         .order_by("-created_at"),

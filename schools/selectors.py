@@ -7,7 +7,7 @@ from django.db.models.functions import RowNumber
 
 from taalpad.cefr import Level, Skill
 
-from .models import ExpectedLevel, Instrument, Pupil, Result, SchoolYear
+from .models import Enrolment, ExpectedLevel, Instrument, Pupil, Result, SchoolYear
 
 # "Latest" means: latest date; on the same date, the one entered last.
 LATEST_FIRST = [F("assessed_on").desc(), F("entered_at").desc(), F("pk").desc()]
@@ -55,6 +55,18 @@ def pupils_enrolled(*, group, on):
         )
         .order_by("family_name", "given_name", "pk")
         .distinct()
+    )
+
+
+def pupils_enrolled_at(*, school, on):
+    """How many pupils are enrolled in a group of `school` on `on`: the count every page calls
+    "pupils" for a school and a date (a pupil record without a running enrolment, such as a
+    pupil who left, is not one of them)."""
+    return (
+        Enrolment.objects.filter(group__school=school, starts_on__lte=on, ends_on__gte=on)
+        .values("pupil_id")
+        .distinct()
+        .count()
     )
 
 
