@@ -39,6 +39,7 @@ DEMO_DOMAIN = "taalpad.example"
 DEMO_PASSWORD = "duits-leren-2030"
 BATCH = 5000
 DEMO_CLASS_SIZE = 24
+DEMO_FIRST_YEAR = 2016
 
 SECONDARY_SCHOOLS = [
     ("Grensland College", [Track.VMBO_BB, Track.VMBO_KB, Track.VMBO_GT, Track.HAVO, Track.VWO]),
@@ -314,7 +315,10 @@ class _CityBuilder:
         self.today = today
         self.stdout = stdout
         self.current_start = SchoolYear.start_year_of(today)
-        self.year_starts = [self.current_start - 2, self.current_start - 1, self.current_start]
+        # From 2016-2017 on, so that the LEA 2020 target shows what was reached on its
+        # deadline (31 July 2020) and a 2030 target the road ahead.
+        first = min(DEMO_FIRST_YEAR, self.current_start - 2)
+        self.year_starts = list(range(first, self.current_start + 1))
         self.password = make_password(DEMO_PASSWORD, salt="taalpaddemo")
         self.summary = DemoSummary()
 
@@ -464,7 +468,8 @@ class _CityBuilder:
             if index < DEMO_CLASS_SIZE:
                 # The demo teacher's class: havo 3 at the first school this school year.
                 pool, school, track = secondary, secondary[0], Track.HAVO
-                first, last, level_in_first_year = 1, MAX_YEAR_LEVEL[track], 1
+                first, last = 1, MAX_YEAR_LEVEL[track]
+                level_in_first_year = 3 - (len(self.year_starts) - 1)
             else:
                 pool = primary if rng.random() < 0.2 else secondary
                 school = rng.choices(pool, weights=[sizes[s.pk] for s in pool])[0]
@@ -473,7 +478,9 @@ class _CityBuilder:
                 first, last = (
                     (PRIMARY_FIRST_YEAR, 8) if track == Track.PO else (1, MAX_YEAR_LEVEL[track])
                 )
-                level_in_first_year = rng.randint(first - 2, last)
+                # Pupils of every cohort: some in school in the first demo year, some
+                # arriving in year 1 (or groep 3) in each later one.
+                level_in_first_year = rng.randint(first - len(self.year_starts) + 1, last)
             years, moved = [], None
             for offset, start_year in enumerate(self.year_starts):
                 level = level_in_first_year + offset
@@ -625,10 +632,14 @@ class _CityBuilder:
     # Results ----------------------------------------------------------------------------
 
     def _moments(self, start_year):
-        """The two assessment windows of a school year: late autumn and late spring."""
+        """The assessment windows of a school year, (0, late autumn) and (1, late spring); only the
+        spring one in the years before the previous one, which keeps the demo quick to build
+        (their figures are read on 31 July, after it)."""
         autumn = datetime.date(start_year, 11, 10) + datetime.timedelta(self.rng.randint(0, 25))
         spring = datetime.date(start_year + 1, 5, 12) + datetime.timedelta(self.rng.randint(0, 30))
-        return autumn, spring
+        if start_year < self.current_start - 1:
+            return ((1, spring),)
+        return (0, autumn), (1, spring)
 
     def build_results(self):
         rng = self.rng
@@ -642,8 +653,8 @@ class _CityBuilder:
                 base, growth = TRACK_ABILITY[track]
                 first_year = PRIMARY_FIRST_YEAR if track == Track.PO else 1
                 # A small city-wide improvement each year, so the trend has a direction.
-                cohort = 0.08 * (start_year - self.year_starts[0])
-                for moment_index, day in enumerate(self._moments(start_year)):
+                cohort = 0.04 * (start_year - self.year_starts[0])
+                for moment_index, day in self._moments(start_year):
                     if not starts_on <= day <= ends_on or day > self.today:
                         continue
                     progress = (level - first_year) + (0.3 if moment_index == 0 else 0.8)
