@@ -100,3 +100,35 @@ def test_the_old_schools_grid_enters_nothing_for_a_pupil_who_left(
     assert response.status_code == 200
     assert "has left the school" in response.content.decode()
     assert not Result.objects.filter(pupil=pupil, assessed_on=day).exists()
+
+
+OLD, NEW = ("teacher_a1", "coordinator_a"), ("teacher_b", "coordinator_b")
+# (url name, which object, {persona: status}): the old school's staff and the new school's,
+# for the moved pupil, the result entered before the move and the one entered after it.
+MOVED_MATRIX = [
+    ("pupil_detail", "pupil", {**dict.fromkeys(OLD, 200), **dict.fromkeys(NEW, 200)}),
+    ("pupil_growth_svg", "pupil", {**dict.fromkeys(OLD, 200), **dict.fromkeys(NEW, 200)}),
+    ("result_history", "before", {**dict.fromkeys(OLD, 200), **dict.fromkeys(NEW, 200)}),
+    ("result_history", "after", {**dict.fromkeys(OLD, 404), **dict.fromkeys(NEW, 200)}),
+    ("result_edit", "before", {**dict.fromkeys(OLD, 403), **dict.fromkeys(NEW, 403)}),
+    ("result_edit", "after", {**dict.fromkeys(OLD, 404), **dict.fromkeys(NEW, 200)}),
+    ("result_delete", "before", {**dict.fromkeys(OLD, 403), **dict.fromkeys(NEW, 403)}),
+    ("result_delete", "after", {**dict.fromkeys(OLD, 404), **dict.fromkeys(NEW, 200)}),
+    ("result-detail", "before", {**dict.fromkeys(OLD, 200), **dict.fromkeys(NEW, 200)}),
+    ("result-detail", "after", {**dict.fromkeys(OLD, 404), **dict.fromkeys(NEW, 200)}),
+]
+
+
+@pytest.mark.parametrize("persona", [*OLD, *NEW])
+@pytest.mark.parametrize(("name", "which", "statuses"), MOVED_MATRIX)
+def test_the_moved_pupil_matrix(client, request, mover, persona, name, which, statuses):
+    pupil, before, after = mover
+    target = {"pupil": pupil, "before": before, "after": after}[which]
+    user = request.getfixturevalue(persona)
+    if name.startswith("result-"):
+        response = api(user).get(reverse(name, args=[target.pk]))
+    else:
+        client.force_login(user)
+        kwarg = "pupil_id" if which == "pupil" else "result_id"
+        response = client.get(reverse(name, kwargs={kwarg: target.pk}))
+    assert response.status_code == statuses[persona], (persona, name, which)
