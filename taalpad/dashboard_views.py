@@ -196,6 +196,40 @@ def municipality_report(request):
 
 @require_GET
 @municipality_only
+def municipality_report_page(request):
+    """The council report as a page: accessible, printable, from the dashboard's figures."""
+    board = _board(request)
+    if board is None:
+        raise Http404
+    year = SchoolYear.objects.filter(
+        start_year=SchoolYear.start_year_of(board.progress.date)
+    ).first()
+    rows, city = exchange_stats.exchange_statistics(
+        school_years=[year] if year else [], suppress=True
+    )
+    context = {
+        "title": _("Report to the council"),
+        "board": board,
+        "school_year": year,
+        "schools_table": dashboard.table(board, "schools"),
+        "trend_table": dashboard.table(board, "trend"),
+        "exchanges": city.get(year.start_year) if year else None,
+        "required_skills": [Skill(s).label for s in board.target.required_skills],
+        "min_cell": suppression.minimum(),
+        "query": request.GET.urlencode(),
+        "share": _whole_percent(board.headline.share),
+        "goal": _whole_percent(float(board.target.share)),
+        "projection": _whole_percent(board.trend.projection),
+    }
+    return render(request, "taalpad/report.html", context)
+
+
+def _whole_percent(value):
+    return None if value is None else round(value * 100)
+
+
+@require_GET
+@municipality_only
 def target_list(request):
     targets = Target.objects.order_by("deadline", "name")
     return render(request, "taalpad/target_list.html", {"title": _("Targets"), "targets": targets})

@@ -25,6 +25,7 @@ urlpatterns = [
         name="municipality_export",
     ),
     path("city/report.pdf", dashboard_views.municipality_report, name="municipality_report"),
+    path("city/report/", dashboard_views.municipality_report_page, name="municipality_report_page"),
     path("city/exchanges/", dashboard_views.municipality_exchanges, name="municipality_exchanges"),
     path(
         "city/exchanges/<str:kind>.svg",

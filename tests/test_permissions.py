@@ -147,6 +147,7 @@ MATRIX = {
         only("municipality"),
     ),
     "municipality_report": ("get", lambda o: {}, only("municipality")),
+    "municipality_report_page": ("get", lambda o: {}, only("municipality")),
     "target_list": ("get", lambda o: {}, only("municipality")),
     "target_create": ("get", lambda o: {}, only("municipality")),
     "target_edit": ("get", lambda o: {"target_id": o["target"].pk}, only("municipality")),
