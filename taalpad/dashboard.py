@@ -156,7 +156,21 @@ def page_cells(figures):
     ]
 
 
-def _figure_columns(figures, skills):
+def _figure_columns(figures, skills, codes=False):
+    if codes:
+        # For machines: withheld counts empty with `suppressed` true, shares as fractions.
+        counts = figures.counts()
+        return [
+            counts.get("population"),
+            counts.get("assessed"),
+            counts.get("met"),
+            *[
+                _fraction(value)
+                for value in (figures.share, figures.share_assessed, figures.coverage)
+            ],
+            *[counts.get(f"{skill}:at_or_above") for skill in skills],
+            "true" if figures.suppressed else "false",
+        ]
     return [
         shown(figures, "population"),
         shown(figures, "assessed"),
@@ -169,7 +183,22 @@ def _figure_columns(figures, skills):
     ]
 
 
-def _figure_headers(skills):
+def _fraction(value):
+    return None if value is None else round(value, 4)
+
+
+def _figure_headers(skills, codes=False):
+    if codes:
+        return [
+            "population",
+            "assessed",
+            "met",
+            "share",
+            "share_assessed",
+            "coverage",
+            *[f"{skill}_at_or_above" for skill in skills],
+            "suppressed",
+        ]
     return [
         _("population"),
         _("assessed"),
@@ -182,29 +211,39 @@ def _figure_headers(skills):
     ]
 
 
-def table(board, name):
-    """(title, headers, rows) of one of the dashboard's tables."""
+def table(board, name, *, codes=False):
+    """(title, headers, rows) of one of the dashboard's tables: in the reader's language, or
+    with `codes` in the codes of the API (headers, tracks, skills and levels), withheld counts
+    empty and shares as fractions, for machines."""
     skills = board.target.required_skills
+    figure_headers = _figure_headers(skills, codes)
+
+    def figure_columns(figures):
+        return _figure_columns(figures, skills, codes)
+
     if name == "schools":
         rows = [
-            [row.label, row.key.brin, *_figure_columns(row.figures, skills)]
+            [row.label, row.key.brin, *figure_columns(row.figures)]
             for row in board.progress.schools
         ]
-        return _("Schools"), [_("school"), _("BRIN"), *_figure_headers(skills)], rows
+        key = ["school", "brin"] if codes else [_("school"), _("BRIN")]
+        return _("Schools"), [*key, *figure_headers], rows
     if name == "tracks":
         rows = [
             [
-                Track(row.key).label if row.key in Track.values else row.key,
-                *_figure_columns(row.figures, skills),
+                row.key if codes or row.key not in Track.values else Track(row.key).label,
+                *figure_columns(row.figures),
             ]
             for row in board.progress.by_track
         ]
-        return _("By track"), [_("track"), *_figure_headers(skills)], rows
+        return _("By track"), ["track" if codes else _("track"), *figure_headers], rows
     if name == "years":
-        rows = [
-            [row.key, *_figure_columns(row.figures, skills)] for row in board.progress.by_year_level
-        ]
-        return _("By year level"), [_("year level"), *_figure_headers(skills)], rows
+        rows = [[row.key, *figure_columns(row.figures)] for row in board.progress.by_year_level]
+        return (
+            _("By year level"),
+            ["year_level" if codes else _("year level"), *figure_headers],
+            rows,
+        )
     if name == "groups":
         names = dict(
             Group.objects.filter(pk__in=[row.key for row in board.progress.groups]).values_list(
@@ -212,49 +251,70 @@ def table(board, name):
             )
         )
         rows = [
-            [names.get(row.key, row.key), *_figure_columns(row.figures, skills)]
+            [names.get(row.key, row.key), *figure_columns(row.figures)]
             for row in board.progress.groups
         ]
-        return _("Groups"), [_("group"), *_figure_headers(skills)], rows
+        return _("Groups"), ["group" if codes else _("group"), *figure_headers], rows
     if name == "trend":
-        rows = [
-            # Dates, not text: pages show them as the reader's language does, CSV as ISO
-            # dates and XLSX as real dates.
-            [p.date, p.label, *_figure_columns(p.figures, skills)]
-            for p in board.trend.points
-        ]
-        if board.trend.projection is not None:
+        return _trend_table(board, skills, codes, figure_headers, figure_columns)
+    if name == "distribution":
+        return _distribution_table(board, codes)
+    raise KeyError(name)
+
+
+def _trend_table(board, skills, codes, figure_headers, figure_columns):
+    # Dates, not text: pages show them as the reader's language does, CSV as ISO dates and
+    # XLSX as real dates.
+    rows = [[p.date, p.label, *figure_columns(p.figures)] for p in board.trend.points]
+    if codes:
+        rows = [[*row, "measured"] for row in rows]
+    projection = board.trend.projection
+    if projection is not None:
+        if codes:
+            empty = [None] * (len(figure_headers) - 1)
+            empty[3] = _fraction(projection)
+            rows.append([board.target.deadline, "", *empty, "false", "projection"])
+        else:
             rows.append(
                 [
                     board.target.deadline,
                     _("projection"),
                     *[""] * 3,
-                    _percent(board.trend.projection),
+                    _percent(projection),
                     *[""] * (2 + len(skills)),
                     _("projected"),
                 ]
             )
-        return _("Trend"), [_("date"), _("school year"), *_figure_headers(skills)], rows
-    if name == "distribution":
+    if codes:
+        return _("Trend"), ["date", "school_year", *figure_headers, "kind"], rows
+    return _("Trend"), [_("date"), _("school year"), *figure_headers], rows
+
+
+def _distribution_table(board, codes):
+    keys = [None, *Level.values]
+    if codes:
         headers = [
-            _("skill"),
-            _("not assessed"),
-            *[str(Level(level).label) for level in Level.values],
+            "skill",
+            *["not_assessed" if k is None else Level(k).code for k in keys],
+            "suppressed",
         ]
-        rows = []
-        for skill in Skill:
-            counts = board.distribution[skill.value]
+    else:
+        headers = [_("skill"), _("not assessed"), *[str(Level(k).label) for k in Level.values]]
+    rows = []
+    for skill in Skill:
+        counts = board.distribution[skill.value]
+        if codes:
+            values = [counts[key] for key in keys]
+            withheld = "true" if None in values else "false"
+            rows.append([skill.value, *values, withheld])
+        else:
             rows.append(
                 [
                     str(skill.label),
-                    *[
-                        _("withheld") if counts[key] is None else counts[key]
-                        for key in [None, *Level.values]
-                    ],
+                    *[_("withheld") if counts[key] is None else counts[key] for key in keys],
                 ]
             )
-        return _("Levels per skill"), headers, rows
-    raise KeyError(name)
+    return _("Levels per skill"), headers, rows
 
 
 TABLES = ["schools", "tracks", "years", "trend", "distribution", "groups"]

@@ -3,10 +3,12 @@ exports and the annual report. All figures come from `taalpad.dashboard`, which 
 from the progress layer; the municipality's are suppressed there."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -118,6 +120,7 @@ def export_filename(stem, table, board):
         "trend": _("trend"),
         "distribution": _("levels"),
         "groups": _("groups"),
+        "report": _("council report"),
     }
     target = board.target.name.split(":")[0]
     return slugify(f"{stem}-{names[table]}-{target}-{board.progress.date.isoformat()}")
@@ -128,17 +131,21 @@ def _export(request, board, name, fmt, stem):
         raise Http404
     if name not in dashboard.TABLES or (name == "groups" and board.school is None):
         raise Http404
-    title, headers, rows = dashboard.table(board, name)
+    # ?codes=1: the same table for programs, in the API's codes (DESIGN: codes).
+    codes = request.GET.get("codes") == "1"
+    title, headers, rows = dashboard.table(board, name, codes=codes)
     security_log.event("export", request, table=name, rows=len(rows), format=fmt)
-    filename = export_filename(stem, name, board)
+    filename = export_filename(stem, name, board) + ("-codes" if codes else "")
     if fmt == "xlsx":
         content, kind = (
             write_xlsx(headers, rows, title=title),
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     else:
-        comma = get_language() in ("nl", "de")  # Dutch and German spreadsheets read 30,7
-        content, kind = write_csv(headers, rows, decimal_comma=comma), "text/csv; charset=utf-8"
+        # Dutch and German spreadsheets read 30,7; programs read 30.7.
+        comma = not codes and get_language() in ("nl", "de")
+        content = write_csv(headers, rows, decimal_comma=comma, for_machines=codes)
+        kind = "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
@@ -177,19 +184,39 @@ def municipality_export(request, table, fmt):
     return _export(request, _board(request), table, fmt, "taalpad")
 
 
-@require_GET
-@municipality_only
-def municipality_report(request):
-    target, _on = _choices(request)
+def _council_report(request):
+    """The board and report for the target and date asked for; `?year=` asks for the end of
+    that school year (or today, in the current one)."""
+    target, on = _choices(request)
     if target is None:
         raise Http404
     year = SchoolYear.objects.filter(start_year=optional_int(request.GET.get("year")) or 0).first()
-    today = datetime.date.today()
-    on = min(year.ends_on, today) if year else today
+    if year is not None:
+        on = min(year.ends_on, datetime.date.today())
     board = dashboard.build(target=target, on=on, suppress=True)
-    pdf = report.annual_report(board, school_year=year)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(f"taalpad-report-{target.name}-{year or on}")
+    school_year = SchoolYear.objects.filter(
+        start_year=SchoolYear.start_year_of(board.progress.date)
+    ).first()
+    _rows, city = exchange_stats.exchange_statistics(
+        school_years=[school_year] if school_year else [], suppress=True
+    )
+    exchanges = city.get(school_year.start_year) if school_year else None
+    return board, report.council_report(board, exchanges=exchanges)
+
+
+def _report_query(board):
+    return urlencode({"target": board.target.pk, "date": board.progress.date.isoformat()})
+
+
+@require_GET
+@municipality_only
+def municipality_report(request):
+    board, council = _council_report(request)
+    query = _report_query(board)
+    page_url = request.build_absolute_uri(reverse("municipality_report_page")) + f"?{query}"
+    content = report.pdf(council, board=board, page_url=page_url)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = export_filename("taalpad", "report", board)
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
@@ -198,34 +225,13 @@ def municipality_report(request):
 @municipality_only
 def municipality_report_page(request):
     """The council report as a page: accessible, printable, from the dashboard's figures."""
-    board = _board(request)
-    if board is None:
-        raise Http404
-    year = SchoolYear.objects.filter(
-        start_year=SchoolYear.start_year_of(board.progress.date)
-    ).first()
-    rows, city = exchange_stats.exchange_statistics(
-        school_years=[year] if year else [], suppress=True
-    )
+    board, council = _council_report(request)
     context = {
-        "title": _("Report to the council"),
-        "board": board,
-        "school_year": year,
-        "schools_table": dashboard.table(board, "schools"),
-        "trend_table": dashboard.table(board, "trend"),
-        "exchanges": city.get(year.start_year) if year else None,
-        "required_skills": [Skill(s).label for s in board.target.required_skills],
-        "min_cell": suppression.minimum(),
-        "query": request.GET.urlencode(),
-        "share": _whole_percent(board.headline.share),
-        "goal": _whole_percent(float(board.target.share)),
-        "projection": _whole_percent(board.trend.projection),
+        "title": council.title,
+        "report": council,
+        "query": _report_query(board),
     }
     return render(request, "taalpad/report.html", context)
-
-
-def _whole_percent(value):
-    return None if value is None else round(value * 100)
 
 
 @require_GET

@@ -411,5 +411,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "taalpad.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # fpdf2 subsets the report's font through fontTools, which reports every table it prunes.
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -206,16 +206,17 @@ def neutralise(value, *, quote=True):
     return value
 
 
-def write_csv(headers, rows, *, decimal_comma=False):
+def write_csv(headers, rows, *, decimal_comma=False, for_machines=False):
     """UTF-8 with BOM and semicolons, as Excel in the Netherlands opens it without asking;
     with `decimal_comma`, numbers with a fraction are written 30,7 as Dutch and German
-    spreadsheets read them."""
+    spreadsheets read them. `for_machines`: RFC 4180 as programs read it (commas, no BOM)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    delimiter = "," if for_machines else ";"
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([neutralise(cell) for cell in headers])
     for row in rows:
         writer.writerow([_csv_cell(neutralise(cell), decimal_comma) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return (("" if for_machines else "\ufeff") + buffer.getvalue()).encode("utf-8")
 
 
 def _csv_cell(value, decimal_comma):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from schools import levels, services
 from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear, Target
@@ -211,7 +212,8 @@ def test_the_annual_report_is_a_pdf(client, municipality, target):
         {"target": target.pk, "year": SchoolYear.start_year_of(TODAY)},
     )
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF") and response.content.count(b"/Type /Page") >= 7
+    assert response.content.startswith(b"%PDF")
+    assert len(PdfReader(io.BytesIO(response.content)).pages) >= 4
 
 
 def test_charts_are_svg_and_follow_the_data(client, municipality, target, settings):
