@@ -237,11 +237,11 @@ def _export_rows(results, group_name_of):
             group_name_of(pupil.pk, result.assessed_on),
             result.skill,
             result.instrument.name,
-            result.assessed_on.isoformat(),
+            result.assessed_on,  # a real date in XLSX, ISO in CSV
             float(result.score) if result.score is not None else "",
             Level(result.level).code,
             result.entered_by.email if result.entered_by else "",
-            timezone.localtime(result.entered_at).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(result.entered_at).replace(tzinfo=None, second=0, microsecond=0),
         ]
 
 

@@ -90,3 +90,43 @@ def test_a_past_deadline_is_read_on_the_deadline(lea_target):
         target=lea_target, today=datetime.date(YEAR_START + 2, 1, 1), suppress=False
     )
     assert trend.points[-1].date == lea_target.deadline and trend.deadline_passed
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_the_api_answers_the_oracles_figures_on_each_reference_date(
+    seed, lea_target, municipality, settings
+):
+    """The progress API, as the municipality reads it, carries the oracle's figures for the
+    latest reference date on or before the date asked, and names that date. With a minimum
+    cell of 1 nothing is withheld, so every figure can be compared."""
+    from rest_framework.test import APIClient
+
+    from progress.suppression import reference_date
+
+    settings.TAALPAD_MIN_CELL = 1
+    build_random_city(seed)
+    client = APIClient()
+    client.force_authenticate(municipality)
+    for day in DATES:
+        answer = client.get(
+            f"/api/v1/targets/{lea_target.pk}/progress/", {"date": day.isoformat()}
+        ).json()
+        read_on = reference_date(day)
+        assert answer["date"] == read_on.isoformat()
+        expected = oracle_progress(lea_target, read_on)
+        city = answer["city"]
+        assert (city["population"], city["assessed"], city["met"]) == (
+            expected["city"]["population"],
+            expected["city"]["assessed"],
+            expected["city"]["met"],
+        ), day
+        assert city["suppressed"] is False
+        schools = {
+            row["school"]: (row["population"], row["assessed"], row["met"])
+            for row in answer["schools"]
+            if row["population"]
+        }
+        assert schools == {
+            pk: (figures["population"], figures["assessed"], figures["met"])
+            for pk, figures in expected["schools"].items()
+        }, day

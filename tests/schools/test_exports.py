@@ -46,6 +46,9 @@ def test_an_xlsx_export_keeps_formula_like_names_as_text(client, teacher_a1, gro
     # XML turns a carriage return into a line feed; the value stays text all the same.
     assert {cell.value for cell in cells} == {name.replace("\r", "\n") for name in FORMULAS}
     assert {cell.data_type for cell in cells} == {"s"}
+    first = [cell.value for cell in sheet[2]]
+    assert isinstance(first[7], datetime.datetime)  # the date as a date, not text
+    assert isinstance(first[11], datetime.datetime)  # entered on, likewise
 
 
 def test_the_school_export_holds_only_the_schools_pupils(
