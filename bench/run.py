@@ -72,8 +72,8 @@ def floor_queries(target):
     with a window function, and over a table of today's levels made for the run."""
     from django.db import connection
 
+    from progress.targets import _date_param, _filters
     from schools.models import LevelSpan
-    from taalpad.progress import _date_param, _filters
 
     skills = list(target.required_skills)
     marks = ", ".join(["%s"] * len(skills))
@@ -238,11 +238,11 @@ def main():
     from django.test import Client
     from django.test.utils import override_settings
 
+    from progress import charts, dashboard, data_version
+    from progress.targets import default_target, target_progress, target_trend
     from schools import levels
     from schools.models import ImportBatch, Instrument, Pupil, Result, SchoolYear
-    from taalpad import charts, dashboard, data_version
     from taalpad.models import User
-    from taalpad.progress import default_target, target_progress, target_trend
 
     if args.build:
         call_command("migrate", verbosity=0)

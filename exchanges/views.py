@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.inputs import optional_int, search_text
+from progress import exchange_stats
 from schools.models import Group, SchoolYear
 from schools.selectors import school_years_with_choice
-from taalpad import exchange_stats
 from taalpad.access import (
     Role,
     exchanges_visible_to,

@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.cefr import Level, Skill, plain_number
 from core.inputs import check_assessed_on
-from taalpad.cefr import Level, Skill, plain_number
 from taalpad.models import User
 
 from .models import Group, Membership, Pupil, SchoolYear

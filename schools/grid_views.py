@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.cefr import Level, plain_number
 from taalpad import audit
 from taalpad.access import Role, groups_visible_to
-from taalpad.cefr import Level, plain_number
 from taalpad.decorators import role_required
 from taalpad.models import PupilAccess
 

@@ -13,8 +13,8 @@ cannot follow other rules than the results:
 
 from django.db import connection
 
+from progress import data_version
 from schools.models import LevelSpan
-from taalpad import data_version
 
 COLUMNS = "pupil_id, skill, level, valid_from, valid_to"
 CHUNK = 500  # pupils per statement: well below every database's parameter limit

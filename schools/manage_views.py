@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.cefr import Level, Skill, Track
 from core.inputs import search_text
 from taalpad import security_log
 from taalpad import services as account_services
 from taalpad.access import Role, current_school_year, pupils_managed_by, schools_managed_by
-from taalpad.cefr import Level, Skill, Track
 from taalpad.decorators import role_required
 from taalpad.forms import apply_errors
 from taalpad.models import Invitation

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from taalpad.cefr import MAX_YEAR_LEVEL, TRACKS_BY_SECTOR, Level, Sector, Skill, Track
+from core.cefr import MAX_YEAR_LEVEL, TRACKS_BY_SECTOR, Level, Sector, Skill, Track
 
 BRIN_PATTERN = r"^[0-9]{2}[A-Z]{2}$"
 brin_validator = RegexValidator(

@@ -15,7 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.cando import CAN_DO, LEVEL_MEANING, statement_codes
+from core.cefr import Level, Skill
+from core.tabular import write_csv
 from exchanges.models import ExchangeActivity
+from progress.charts import cached_svg, growth_chart
+from progress.targets import default_target
 from taalpad import audit, security_log
 from taalpad.access import (
     Role,
@@ -24,13 +29,8 @@ from taalpad.access import (
     pupils_visible_to,
     results_visible_to,
 )
-from taalpad.cando import CAN_DO, LEVEL_MEANING, statement_codes
-from taalpad.cefr import Level, Skill
-from taalpad.charts import cached_svg, growth_chart
 from taalpad.decorators import role_required
 from taalpad.models import PupilAccess
-from taalpad.progress import default_target
-from taalpad.tabular import write_csv
 
 from . import services
 from .selectors import (

@@ -1,11 +1,11 @@
-"""Reads of school data. Progress figures live in taalpad.progress, not here."""
+"""Reads of school data. Progress figures live in progress.targets, not here."""
 
 import datetime
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
-from taalpad.cefr import Level, Skill
+from core.cefr import Level, Skill
 
 from .models import Enrolment, ExpectedLevel, Instrument, Pupil, Result, SchoolYear
 

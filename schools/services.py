@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.cefr import Level, plain_number
 from core.inputs import check_assessed_on, parse_score
-from taalpad import data_version
-from taalpad.cefr import Level, plain_number
+from progress import data_version
 
 from . import levels
 from .models import CutScore, Enrolment, Group, Instrument, Membership, Result
@@ -680,7 +680,7 @@ def expected_levels_save(*, school, chosen):
 @transaction.atomic
 def self_assessment_record(*, pupil, skill, ticked, on=None):
     """Save a pupil's own rating of a skill; the level follows from the statements ticked."""
-    from taalpad.cando import self_assessed_level, statement_codes
+    from core.cando import self_assessed_level, statement_codes
 
     from .models import SelfAssessment
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.cefr import Level
+from core.tabular import TableError, file_too_large, read_table, write_csv, write_xlsx
 from taalpad import security_log
 from taalpad.access import (
     Role,
@@ -25,9 +27,7 @@ from taalpad.access import (
     schools_managed_by,
     schools_staffed_by,
 )
-from taalpad.cefr import Level
 from taalpad.decorators import role_required
-from taalpad.tabular import TableError, file_too_large, read_table, write_csv, write_xlsx
 
 from . import imports, services
 from .models import Enrolment, ImportBatch

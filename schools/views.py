@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.cefr import Level, Skill, plain_number
 from core.inputs import parse_int
+from progress.targets import default_target, meets_target
 from taalpad import audit
 from taalpad.access import (
     Role,
@@ -20,11 +22,9 @@ from taalpad.access import (
     results_visible_to,
     schools_managed_by,
 )
-from taalpad.cefr import Level, Skill, plain_number
 from taalpad.decorators import role_required
 from taalpad.forms import apply_errors
 from taalpad.models import PupilAccess
-from taalpad.progress import default_target, meets_target
 
 from . import services
 from .forms import ResultForm

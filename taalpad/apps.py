@@ -6,6 +6,7 @@ class TaalpadConfig(AppConfig):
     verbose_name = "TaalPad"
 
     def ready(self):
-        from taalpad import data_version, security_log  # noqa: F401 - connects the security signals
+        from progress import data_version
+        from taalpad import security_log  # noqa: F401 - connects the security signals
 
         data_version.connect()

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
+from core.cefr import Sector, Skill, Track
 from schools.models import Target
-from taalpad.cefr import Sector, Skill, Track
 
 
 class ChoosePasswordForm(forms.Form):

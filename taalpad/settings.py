@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     # After the libraries, so that TaalPad's admin can adjust theirs.
     "core",
+    "progress",
+    "demo",
     "taalpad",
     "schools",
     "exchanges",
@@ -327,7 +329,7 @@ REST_FRAMEWORK = {
         "taalpad.api_auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["taalpad.api_permissions.HasRole"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -344,7 +346,7 @@ REST_FRAMEWORK = {
         "bulk": env("API_RATE_BULK", "300/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "taalpad.api.json_errors",
+    "EXCEPTION_HANDLER": "api.base.json_errors",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -369,12 +371,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "taalpad.api_schema.add_error_responses",
+        "api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
-        "SkillEnum": "taalpad.cefr.Skill",
-        "TrackEnum": "taalpad.cefr.Track",
-        "SectorEnum": "taalpad.cefr.Sector",
+        "SkillEnum": "core.cefr.Skill",
+        "TrackEnum": "core.cefr.Track",
+        "SectorEnum": "core.cefr.Sector",
         "LevelEnum": ["below_a1", "a1", "a2", "b1", "b2", "c1", "c2"],
     },
 }
@@ -387,7 +389,7 @@ TAALPAD_CITY_FIGURES_LAG = env_int("TAALPAD_CITY_FIGURES_LAG", 60, minimum=0)
 TAALPAD_RETENTION_YEARS = env_int("TAALPAD_RETENTION_YEARS", 2, minimum=1)
 
 # Imports: a file of at most 5 MB and 50 000 rows (a large school's pupils or a year of its
-# results), refused before it is read (core.uploads) or parsed (taalpad.tabular).
+# results), refused before it is read (core.uploads) or parsed (core.tabular).
 TAALPAD_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 TAALPAD_UPLOAD_MAX_ROWS = 50_000
 FILE_UPLOAD_HANDLERS = [

@@ -6,9 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from core.cefr import Level, Sector, Skill, Track
 from schools.models import Enrolment, Group, Membership, Pupil, School, SchoolYear, Target
 from schools.services import instrument_create
-from taalpad.cefr import Level, Sector, Skill, Track
 from taalpad.models import MunicipalityMember, User
 
 PASSWORD = "correct-horse-battery"

@@ -52,10 +52,10 @@ def test_staff_without_admin_rights_cannot_open_the_admin(client, teacher_a1):
 def test_result_edits_in_the_admin_keep_the_level_table_in_step(
     admin_client_with_data, teacher_a1, pupil_a1, rated_speaking
 ):
+    from core.cefr import Level
     from schools import levels
     from schools.models import LevelSpan
     from schools.services import result_record
-    from taalpad.cefr import Level
     from tests.conftest import TODAY
 
     result = result_record(

@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.cefr import Level, Track
 from exchanges.models import Partner
+from progress import charts
 from schools.models import ImportBatch, Result, Target
 from schools.services import result_record
-from taalpad import charts
-from taalpad.cefr import Level, Track
 from tests.api.test_api import api
 from tests.conftest import enrol, make_group, make_pupil
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.tabular import neutralise, write_csv, write_xlsx
 from schools.models import Pupil
-from taalpad.tabular import neutralise, write_csv, write_xlsx
 
 RISKY = '=HYPERLINK("http://x","klik")'
 

@@ -12,14 +12,14 @@ import datetime
 import pytest
 from django.db import transaction
 
+from core.cefr import Level
+from demo.city import build_demo_city
+from progress import dashboard
+from progress.targets import default_target
 from schools.models import Group, Instrument, Pupil, SchoolYear
 from schools.services import pupil_enrol, pupil_save, result_record
-from taalpad import dashboard
 from taalpad.access import schools_managed_by
-from taalpad.cefr import Level
-from taalpad.demo import build_demo_city
 from taalpad.models import User
-from taalpad.progress import default_target
 
 from .walk import walk
 

@@ -193,7 +193,7 @@ MATRIX = {
     ),
 }
 
-OWN_APPS = ("taalpad.", "schools.", "exchanges.")
+OWN_APPS = ("taalpad.", "core.", "accounts.", "schools.", "exchanges.", "progress.", "me.", "api.")
 
 
 def own_url_names(patterns=None, prefix=""):

@@ -46,8 +46,10 @@ def test_the_catalogues_hold_every_string_marked_in_the_source(tmp_path):
     marked for translation is missing from them. (A copy, so the real catalogues stay as
     they are.)"""
     root = Path(settings.BASE_DIR)
-    apps = [p.name for p in root.iterdir() if (p / "apps.py").exists()]
-    for name in [*apps, "templates", "locale"]:
+    packages = [
+        p.name for p in root.iterdir() if (p / "__init__.py").exists() and p.name != "tests"
+    ]
+    for name in [*packages, "templates", "locale"]:
         shutil.copytree(root / name, tmp_path / name, ignore=shutil.ignore_patterns("*.mo"))
     shutil.copy(root / "manage.py", tmp_path / "manage.py")
     subprocess.run(
@@ -108,8 +110,8 @@ def test_a_page_in_german_shows_no_english_sentence(
 def target_for_pages(db):
     import datetime
 
+    from core.cefr import Level, Skill
     from schools.models import Target
-    from taalpad.cefr import Level, Skill
 
     return Target.objects.create(
         name="LEA 2030",
@@ -133,7 +135,7 @@ def test_dutch_is_the_default_and_dates_follow_the_language(client, pupil_a1, ta
 
 @pytest.fixture
 def demo_city(db):
-    from taalpad.demo import build_demo_city
+    from demo.city import build_demo_city
 
     return build_demo_city(pupils=300)
 

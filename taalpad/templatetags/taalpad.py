@@ -1,6 +1,6 @@
 from django import template
 
-from taalpad.cefr import plain_number
+from core.cefr import plain_number
 
 register = template.Library()
 

@@ -6,10 +6,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from core.cefr import Level, Skill
+from progress import dashboard
 from schools.models import Result, Target
 from schools.services import result_record
-from taalpad import dashboard
-from taalpad.cefr import Level, Skill
 from taalpad.models import ApiToken
 from taalpad.services import api_token_create
 from tests.conftest import enrol, make_pupil
@@ -206,7 +206,7 @@ def test_bulk_writes_are_throttled(teacher_a1, pupil_a1, rated_speaking, day, se
     rates = {**api_settings.DEFAULT_THROTTLE_RATES, "bulk": "2/hour"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     api_settings.reload()
-    from taalpad.api import BulkWriteThrottle
+    from api.base import BulkWriteThrottle
 
     BulkWriteThrottle.THROTTLE_RATES = rates
     item = {

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from demo.city import DEMO_PASSWORD, build_demo_city
 from schools.models import Group, Instrument, Pupil, Result, SchoolYear
-from taalpad.demo import DEMO_PASSWORD, build_demo_city
 from taalpad.models import User
 from tests.e2e.conftest import axe_violations, empty_access_trail, log_in
 

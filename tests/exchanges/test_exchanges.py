@@ -5,12 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.cefr import Level, Skill
 from exchanges.models import ExchangeActivity, Partner
 from exchanges.services import exchange_save, partner_save
+from progress import exchange_stats
 from schools.models import Target
 from schools.services import result_record
-from taalpad import exchange_stats
-from taalpad.cefr import Level, Skill
 from tests.conftest import enrol, make_group, make_pupil
 
 

@@ -3,10 +3,10 @@ import random
 
 from django.utils import timezone
 
+from core.cefr import Skill, Track
 from schools import levels
 from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear
 from schools.services import instrument_create
-from taalpad.cefr import Skill, Track
 
 YEAR_START = 2024
 TRACKS = [Track.VMBO_BB, Track.VMBO_GT, Track.HAVO, Track.VWO]

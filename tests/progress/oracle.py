@@ -1,6 +1,6 @@
 """An independent oracle for the progress layer: plain Python over the raw rows.
 
-Written apart from taalpad.progress and sharing none of its code, it follows DESIGN.md
+Written apart from progress.targets and sharing none of its code, it follows docs/design.md
 word for word, one pupil at a time.
 """
 

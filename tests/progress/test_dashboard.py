@@ -10,13 +10,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from core.cefr import Level, Skill, Track
+from progress import dashboard
+from progress.targets import target_progress, target_trend
+from progress.targets import target_progress as progress_of
 from schools import levels, services
 from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear, Target
 from schools.services import instrument_create
-from taalpad import dashboard
-from taalpad.cefr import Level, Skill, Track
-from taalpad.progress import target_progress, target_trend
-from taalpad.progress import target_progress as progress_of
 
 TODAY = datetime.date.today()
 

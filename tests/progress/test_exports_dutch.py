@@ -8,8 +8,8 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.cefr import Track
 from progress.suppression import reference_date
-from taalpad.cefr import Track
 from tests.progress.test_dashboard import TODAY, build_city
 from tests.progress.test_dashboard import target as target  # noqa: F401 - the fixture
 

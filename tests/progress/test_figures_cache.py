@@ -7,11 +7,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.cefr import Level, Skill, Track
+from progress import targets
+from progress.targets import target_trend
 from schools import services
 from schools.models import Enrolment, Result, SchoolYear
-from taalpad import progress
-from taalpad.cefr import Level, Skill, Track
-from taalpad.progress import target_trend
 from tests.conftest import enrol, make_group, make_user
 from tests.progress.conftest import YEAR_START, build_random_city
 
@@ -95,11 +95,11 @@ def test_figures_that_trail_the_data_are_never_kept_as_current(lea_target, setti
     before = plain(target_trend(target=lea_target, today=TODAY))
     record(pupil, day, Level.C2, skills=lea_target.required_skills)
     # The trailing totals expire; the trailing cells behind them are still in the cache.
-    digest = progress._digest(lea_target, None)
+    digest = targets._digest(lea_target, None)
     cache.delete_many(
         [
             f"progress-totals:recent:{digest}:{day.isoformat()}"
-            for day in progress.trend_dates(lea_target, TODAY)
+            for day in targets.trend_dates(lea_target, TODAY)
         ]
     )
     target_trend(target=lea_target, today=TODAY)

@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.cefr import Level, Skill
 from schools import levels, services
 from schools.imports import plan_results
 from schools.models import LevelSpan, Result
-from taalpad.cefr import Level, Skill
 from tests.conftest import TODAY, school_day
 
 DAY = school_day(40)

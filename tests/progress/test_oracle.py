@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from core.cefr import Level, Skill
+from progress.targets import target_progress, target_trend
 from schools.models import Target
-from taalpad.cefr import Level, Skill
-from taalpad.progress import target_progress, target_trend
 from tests.progress.conftest import YEAR_START, build_random_city
 from tests.progress.oracle import oracle_progress
 

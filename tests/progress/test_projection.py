@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
+from progress.targets import Figures, TrendPoint, project
 from schools.models import Target
-from taalpad.progress import Figures, TrendPoint, project
 
 TODAY = datetime.date(2026, 12, 2)
 

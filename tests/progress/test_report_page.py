@@ -1,5 +1,5 @@
 """The council report, as a page and as a PDF: the dashboard's suppressed figures written out
-once (`taalpad.report.council_report`), a title page, the headline with the projection in one
+once (`progress.report.council_report`), a title page, the headline with the projection in one
 sentence, the trend, the schools, exchanges, method and privacy; one number format; no pupil."""
 
 import io
@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from progress import dashboard, report
 from schools.models import Pupil
-from taalpad import dashboard, report
 from tests.progress.test_dashboard import TODAY, build_city
 from tests.progress.test_dashboard import target as target  # noqa: F401 - the fixture
 

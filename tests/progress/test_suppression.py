@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from progress import suppression
 from progress.suppression import PROTECTING, SMALL, TOTAL, reference_date, suppress_table
-from taalpad.progress import level_distribution, row_complements, target_progress
+from progress.targets import level_distribution, row_complements, target_progress
 from tests.progress.conftest import YEAR_START, build_random_city
 
 MIN = 10

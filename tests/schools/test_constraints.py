@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from core.cefr import Level, Skill, Track
 from exchanges.models import ExchangeActivity, Partner
 from schools.models import (
     CutScore,
@@ -21,7 +22,6 @@ from schools.models import (
     SchoolYear,
     Target,
 )
-from taalpad.cefr import Level, Skill, Track
 
 
 def assert_refused(obj, message):

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.cefr import Level, Skill
 from schools.models import Result
 from schools.services import instrument_create, result_record
-from taalpad.cefr import Level, Skill
 from tests.conftest import enrol, make_pupil
 
 

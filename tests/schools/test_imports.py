@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.cefr import Level, Skill
 from schools.models import ImportBatch, Pupil, Result
-from taalpad.cefr import Level, Skill
 from tests.conftest import enrol, make_pupil
 
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.cefr import Level, Skill
 from schools.models import Result
 from schools.services import instrument_create, level_for_score, result_record
-from taalpad.cefr import Level, Skill
 from tests.conftest import school_day
 
 DAY = school_day(20)

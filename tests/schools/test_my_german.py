@@ -6,11 +6,11 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from core.cefr import Level, Skill
 from exchanges.models import ExchangeActivity, Partner
 from schools.models import SelfAssessment
 from schools.selectors import current_levels, pupil_current_results
 from schools.services import result_record, self_assessment_record
-from taalpad.cefr import Level, Skill
 
 
 @pytest.fixture

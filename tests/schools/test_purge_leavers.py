@@ -3,11 +3,11 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from core.cefr import Level, Skill
+from progress.targets import target_progress
 from schools.models import Pupil, Result, SchoolYear, SelfAssessment, Target
 from schools.services import result_record, self_assessment_record
-from taalpad.cefr import Level, Skill
 from taalpad.models import User
-from taalpad.progress import target_progress
 from tests.conftest import enrol, make_group, make_pupil
 
 

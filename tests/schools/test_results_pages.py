@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from core.cefr import Level, Skill
 from schools.models import ExpectedLevel, Result
 from schools.services import StaleResult, result_record, result_update
-from taalpad.cefr import Level, Skill
 from tests.conftest import enrol, make_pupil, school_day
 
 

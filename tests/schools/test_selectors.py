@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
+from core.cefr import Level, Skill
 from schools.selectors import current_levels, pupil_current_results
 from schools.services import instrument_create, result_record
-from taalpad.cefr import Level, Skill
 from tests.conftest import enrol, make_pupil, school_day
 
 D = school_day(20)

@@ -22,9 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
-from progress import suppression
-from taalpad import charts, dashboard
-from taalpad.cefr import Skill
+from core.cefr import Skill
+from progress import charts, dashboard, suppression
 
 MUNICIPALITY = "Enschede"
 TABLE_ROWS_PER_PAGE = 40

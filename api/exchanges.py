@@ -2,11 +2,10 @@
 
 from rest_framework import serializers, viewsets
 
+from api.permissions import HasRole
+from exchanges import services
+from exchanges.models import ExchangeActivity, Partner
 from taalpad.access import Role, exchanges_visible_to, pupils_visible_to
-from taalpad.api_permissions import HasRole
-
-from . import services
-from .models import ExchangeActivity, Partner
 
 
 class PartnerSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from taalpad.demo import build_demo_city, clear_demo_city, demo_data_exists
+from demo.city import build_demo_city, clear_demo_city, demo_data_exists
 
 
 def positive_int(value):

@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from progress import suppression
+from core.cefr import Level, Skill, Track
+from progress import suppression, targets
 from schools.models import Group, Target
-from taalpad import progress
-from taalpad.cefr import Level, Skill, Track
 
 
 @dataclass
 class Dashboard:
     target: Target
     on: datetime.date
-    progress: progress.Progress
-    trend: progress.Trend
+    progress: targets.Progress
+    trend: targets.Trend
     distribution: dict
     suppress: bool
     school: object = None  # set for a school's own dashboard
@@ -29,7 +28,7 @@ class Dashboard:
 
     def coverage_warnings(self):
         """Schools whose share rests on few assessed pupils or on a small part of them."""
-        limit = 2 * progress.min_cell()
+        limit = 2 * targets.min_cell()
         return [
             row
             for row in self.progress.schools
@@ -49,15 +48,15 @@ def build(*, target, on, suppress, school=None, today=None, parts=PARTS):
     return Dashboard(
         target=target,
         on=on,
-        progress=progress.target_progress(target=target, on=on, suppress=suppress, schools=schools)
+        progress=targets.target_progress(target=target, on=on, suppress=suppress, schools=schools)
         if "progress" in parts
         else None,
-        trend=progress.target_trend(
+        trend=targets.target_trend(
             target=target, today=min(on, today or on), suppress=suppress, schools=schools
         )
         if "trend" in parts
         else None,
-        distribution=progress.level_distribution(
+        distribution=targets.level_distribution(
             target=target, on=on, suppress=suppress, schools=schools
         )
         if "distribution" in parts

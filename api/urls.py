@@ -2,15 +2,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from exchanges.api import ExchangeViewSet, PartnerViewSet
-from schools.api import (
+from api.exchanges import ExchangeViewSet, PartnerViewSet
+from api.me import me
+from api.schools import (
     GroupViewSet,
     InstrumentViewSet,
     PupilViewSet,
     ResultViewSet,
     SchoolViewSet,
 )
-from taalpad.api import TargetViewSet, me
+from api.targets import TargetViewSet
 
 router = DefaultRouter()
 router.register("schools", SchoolViewSet, basename="school")

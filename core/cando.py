@@ -4,7 +4,7 @@ self-assessment. Written for TaalPad after the CEFR descriptors; every text is t
 
 from django.utils.translation import gettext_lazy as _
 
-from taalpad.cefr import Level, Skill
+from core.cefr import Level, Skill
 
 L, R, SI, SP, W = (
     Skill.LISTENING,

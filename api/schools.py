@@ -18,6 +18,10 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from api.base import PUPIL_DATA_ROLES, STAFF_ROLES, BulkWriteThrottle, CodeField
+from api.permissions import HasRole
+from schools import services
+from schools.models import Enrolment, Group, Instrument, Pupil, Result, School
 from taalpad import audit
 from taalpad.access import (
     Role,
@@ -28,12 +32,7 @@ from taalpad.access import (
     schools_staffed_by,
     schools_visible_to,
 )
-from taalpad.api import PUPIL_DATA_ROLES, STAFF_ROLES, BulkWriteThrottle, CodeField
-from taalpad.api_permissions import HasRole
 from taalpad.models import PupilAccess
-
-from . import services
-from .models import Enrolment, Group, Instrument, Pupil, Result, School
 
 # Serializers ---------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from taalpad.cefr import Level, Skill
+from core.cefr import Level, Skill
 
 SKILL_COLOURS = {
     Skill.LISTENING: "#1d4e89",

@@ -1,121 +1,20 @@
-"""What every API endpoint shares: the permission class that reads the roles a view needs,
-JSON errors without internals, throttles, and the endpoints that are not about one app
-(`me`, targets with their progress and trend)."""
+"""Targets of the municipality, with their (suppressed) progress and trend."""
 
 import copy
 import datetime
-import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status, viewsets
-from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
-from rest_framework.views import exception_handler
 
+from api.base import CodeField
+from api.permissions import HasRole
+from core.cefr import Level, Skill
+from progress.targets import target_progress, target_trend
 from schools.models import Target
-from taalpad.access import Role, memberships_of, pupil_of, roles_of
-from taalpad.api_permissions import HasRole
-from taalpad.cefr import Level, Skill
-from taalpad.progress import target_progress, target_trend
-
-logger = logging.getLogger(__name__)
-
-PUPIL_DATA_ROLES = frozenset({Role.PUPIL, Role.TEACHER, Role.COORDINATOR, Role.ADMIN})
-STAFF_ROLES = frozenset({Role.TEACHER, Role.COORDINATOR, Role.ADMIN})
-
-
-class BulkWriteThrottle(UserRateThrottle):
-    """Stricter limits for bulk writes: only a POST with a list counts."""
-
-    scope = "bulk"
-
-    def allow_request(self, request, view):
-        if request.method == "POST" and isinstance(request.data, list):
-            return super().allow_request(request, view)
-        return True
-
-
-def json_errors(exc, context):
-    """Errors as JSON with a message and, for invalid input, the fields; never internals."""
-    if isinstance(exc, ValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        )
-    elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
-    response = exception_handler(exc, context)
-    if response is None:
-        logger.exception("API error", exc_info=exc)
-        return Response(
-            {"message": "Something went wrong on our side."},
-            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
-        )
-    data = response.data
-    if isinstance(data, dict) and set(data) == {"detail"}:
-        response.data = {"message": str(data["detail"])}
-    elif isinstance(data, list):
-        response.data = {"message": "Some items are not valid; nothing was saved.", "errors": data}
-    else:
-        response.data = {"message": "The input is not valid.", "errors": data}
-    return response
-
-
-class CodeField(serializers.ChoiceField):
-    """A level as its public code (`b1`), stored as its number."""
-
-    def __init__(self, *, levels=tuple(Level), **kwargs):
-        super().__init__(choices=[Level(level).code for level in levels], **kwargs)
-
-    def to_representation(self, value):
-        return None if value is None else Level(value).code
-
-    def to_internal_value(self, data):
-        return Level.from_code(super().to_internal_value(data))
-
-
-# me ------------------------------------------------------------------------------------------
-
-
-@extend_schema(
-    responses=inline_serializer(
-        "Me",
-        {
-            "id": serializers.IntegerField(),
-            "email": serializers.EmailField(),
-            "name": serializers.CharField(),
-            "roles": serializers.ListField(child=serializers.CharField()),
-            "schools": serializers.ListField(child=serializers.DictField()),
-            "pupil": serializers.IntegerField(allow_null=True),
-        },
-    ),
-    description="The caller: roles, schools with their role, and their own pupil record.",
-)
-@api_view(["GET"])
-@permission_classes([HasRole])
-def me(request):
-    pupil = pupil_of(request.user)
-    return Response(
-        {
-            "id": request.user.pk,
-            "email": request.user.email,
-            "name": request.user.name,
-            "roles": sorted(str(role) for role in roles_of(request.user)),
-            "schools": [
-                {"id": m.school_id, "name": m.school.name, "role": m.role}
-                for m in memberships_of(request.user)
-            ],
-            "pupil": pupil.pk if pupil else None,
-        }
-    )
-
-
-# Targets, progress and trend -----------------------------------------------------------------
+from taalpad.access import Role
 
 
 class TargetSerializer(serializers.ModelSerializer):

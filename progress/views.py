@@ -1,5 +1,5 @@
 """The municipality's dashboard and the coordinator's school dashboard, with their charts,
-exports and the annual report. All figures come from `taalpad.dashboard`, which takes them
+exports and the annual report. All figures come from `progress.dashboard`, which takes them
 from the progress layer; the municipality's are suppressed there."""
 
 import datetime
@@ -14,16 +14,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.cefr import Skill
 from core.inputs import optional_int
-from progress import suppression
+from core.tabular import write_csv, write_xlsx
+from progress import charts, dashboard, exchange_stats, report, suppression
+from progress.targets import default_target
 from schools.models import SchoolYear, Target
-from taalpad import charts, dashboard, exchange_stats, report, security_log
+from taalpad import security_log
 from taalpad.access import Role, schools_managed_by
-from taalpad.cefr import Skill
 from taalpad.decorators import role_required
 from taalpad.forms import TargetForm
-from taalpad.progress import default_target
-from taalpad.tabular import write_csv, write_xlsx
 
 municipality_only = role_required(Role.MUNICIPALITY)
 coordinator_only = role_required(Role.COORDINATOR)

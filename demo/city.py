@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.cefr import MAX_YEAR_LEVEL, Level, Sector, Skill, Track
 from exchanges.models import Bundesland, ExchangeActivity, Partner
 from schools import levels
 from schools.models import (
@@ -32,7 +33,6 @@ from schools.models import (
     Target,
 )
 from schools.services import level_for_score
-from taalpad.cefr import MAX_YEAR_LEVEL, Level, Sector, Skill, Track
 from taalpad.models import MunicipalityMember, User
 
 DEMO_DOMAIN = "taalpad.example"

@@ -23,10 +23,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from progress import suppression
+from core.cefr import Level, Skill, Track
+from progress import data_version, suppression
 from schools.models import School, SchoolYear, Target
-from taalpad import data_version
-from taalpad.cefr import Level, Skill, Track
 
 
 def default_target(on=None):

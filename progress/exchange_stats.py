@@ -9,11 +9,10 @@ from django.db import connection
 from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Sum, When
 from django.db.models.functions import ExtractYear
 
+from core.cefr import Skill
 from exchanges.models import ExchangeActivity
-from progress import suppression
+from progress import suppression, targets
 from schools.models import Enrolment, School, SchoolYear
-from taalpad import progress
-from taalpad.cefr import Skill
 
 
 @dataclass
@@ -185,7 +184,7 @@ def participation_comparison(*, target, on, schools=None, suppress=True):
         if not (on.month == 2 and on.day == 29)
         else on.replace(year=on.year - 2, day=28)
     )
-    split = progress.met_by_participation(
+    split = targets.met_by_participation(
         target=target,
         on=on,
         since=since,
@@ -197,20 +196,20 @@ def participation_comparison(*, target, on, schools=None, suppress=True):
         took, other = split[True], split[False]
         table = suppression.suppress_table(
             [took.counts(), other.counts()],
-            total=progress.Figures.counts(_sum(took, other)),
-            complements=progress.row_complements([]),
+            total=targets.Figures.counts(_sum(took, other)),
+            complements=targets.row_complements([]),
             total_withheld=(),
             at_least=2,
         )
         split = {
-            flag: progress.Figures.from_counts(published, table.withheld_in(index))
+            flag: targets.Figures.from_counts(published, table.withheld_in(index))
             for index, (flag, published) in enumerate(zip((True, False), table.rows, strict=True))
         }
     return split
 
 
 def _sum(*figures):
-    total = progress.Figures(by_skill=None)
+    total = targets.Figures(by_skill=None)
     for item in figures:
         total.population += item.population
         total.assessed += item.assessed
@@ -227,7 +226,7 @@ def level_change(*, schools=None, suppress=True, since=None):
         filters.append(f"a.school_id IN ({', '.join(['%s'] * len(ids)) or 'NULL'})")
         params += ids
     if since is not None:
-        filters.append(f"a.starts_on >= {progress._date_param(connection.vendor)}")
+        filters.append(f"a.starts_on >= {targets._date_param(connection.vendor)}")
         params.append(since.isoformat())
     where = "".join(f" AND {f}" for f in filters)
     sql = f"""
@@ -266,7 +265,7 @@ def level_change(*, schools=None, suppress=True, since=None):
     result = {}
     for skill in Skill.values:
         pairs, mean = rows.get(skill, (0, None))
-        if suppress and pairs < progress.min_cell():
+        if suppress and pairs < targets.min_cell():
             result[skill] = (pairs if pairs == 0 else None, None)
         else:
             result[skill] = (pairs, mean)
