@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import exception_handler
 
+from accounts.roles import Role
 from core.cefr import Level
-from taalpad.access import Role
 
 logger = logging.getLogger(__name__)
 

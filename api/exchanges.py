@@ -2,10 +2,12 @@
 
 from rest_framework import serializers, viewsets
 
+from accounts.roles import Role
 from api.permissions import HasRole
 from exchanges import services
+from exchanges.access import exchanges_visible_to
 from exchanges.models import ExchangeActivity, Partner
-from taalpad.access import Role, exchanges_visible_to, pupils_visible_to
+from schools.access import pupils_visible_to
 
 
 class PartnerSerializer(serializers.ModelSerializer):

@@ -5,8 +5,8 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 
+from accounts.roles import memberships_of, pupil_of, roles_of
 from api.permissions import HasRole
-from taalpad.access import memberships_of, pupil_of, roles_of
 
 
 @extend_schema(

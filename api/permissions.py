@@ -3,7 +3,7 @@ it loads its views, so it must not import them back."""
 
 from rest_framework import permissions
 
-from taalpad.access import Role, roles_of
+from accounts.roles import Role, roles_of
 
 ALL_ROLES = frozenset(Role)
 

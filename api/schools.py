@@ -18,13 +18,12 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from accounts import audit
+from accounts.roles import Role
 from api.base import PUPIL_DATA_ROLES, STAFF_ROLES, BulkWriteThrottle, CodeField
 from api.permissions import HasRole
 from schools import services
-from schools.models import Enrolment, Group, Instrument, Pupil, Result, School
-from taalpad import audit
-from taalpad.access import (
-    Role,
+from schools.access import (
     can_change_result,
     groups_visible_to,
     pupils_visible_to,
@@ -32,6 +31,7 @@ from taalpad.access import (
     schools_staffed_by,
     schools_visible_to,
 )
+from schools.models import Enrolment, Group, Instrument, Pupil, Result, School
 from taalpad.models import PupilAccess
 
 # Serializers ---------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.roles import Role
 from api.base import CodeField
 from api.permissions import HasRole
 from core.cefr import Level, Skill
 from progress.targets import target_progress, target_trend
 from schools.models import Target
-from taalpad.access import Role
 
 
 class TargetSerializer(serializers.ModelSerializer):

@@ -10,18 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import role_required
+from accounts.roles import Role
+from core.forms import apply_errors
 from core.inputs import optional_int, search_text
+from exchanges.access import exchanges_visible_to
 from progress import exchange_stats
+from schools.access import pupils_visible_to, schools_staffed_by
 from schools.models import Group, SchoolYear
 from schools.selectors import school_years_with_choice
-from taalpad.access import (
-    Role,
-    exchanges_visible_to,
-    pupils_visible_to,
-    schools_staffed_by,
-)
-from taalpad.decorators import role_required
-from taalpad.forms import apply_errors
 
 from . import services
 from .forms import AddGroupForm, AddPupilsForm, ExchangeForm, PartnerForm

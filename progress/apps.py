@@ -7,3 +7,9 @@ class ProgressConfig(AppConfig):
 
     name = "progress"
     verbose_name = "Progress"
+
+    def ready(self):
+        from progress import data_version
+
+        # Writes in schools and exchanges change figures: the figures cache listens for them.
+        data_version.connect()

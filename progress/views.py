@@ -14,16 +14,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import security_log
+from accounts.decorators import role_required
+from accounts.roles import Role
 from core.cefr import Skill
 from core.inputs import optional_int
 from core.tabular import write_csv, write_xlsx
 from progress import charts, dashboard, exchange_stats, report, suppression
+from progress.forms import TargetForm
 from progress.targets import default_target
+from schools.access import schools_managed_by
 from schools.models import SchoolYear, Target
-from taalpad import security_log
-from taalpad.access import Role, schools_managed_by
-from taalpad.decorators import role_required
-from taalpad.forms import TargetForm
 
 municipality_only = role_required(Role.MUNICIPALITY)
 coordinator_only = role_required(Role.COORDINATOR)

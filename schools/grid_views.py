@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import audit
+from accounts.decorators import role_required
+from accounts.roles import Role
 from core.cefr import Level, plain_number
-from taalpad import audit
-from taalpad.access import Role, groups_visible_to
-from taalpad.decorators import role_required
+from schools.access import groups_visible_to
 from taalpad.models import PupilAccess
 
 from . import services

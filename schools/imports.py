@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.cefr import Level, Skill, plain_number
 from core.inputs import check_assessed_on, parse_score, quoted
 from core.tabular import normalise_header, parse_date
-from taalpad.access import pupils_visible_to
+from schools.access import pupils_visible_to
 
 from .models import Enrolment, Group, Pupil, Result, SchoolYear
 from .selectors import instruments_for

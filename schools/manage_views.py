@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import security_log
+from accounts import services as account_services
+from accounts.decorators import role_required
+from accounts.roles import Role
 from core.cefr import Level, Skill, Track
+from core.forms import apply_errors
 from core.inputs import search_text
-from taalpad import security_log
-from taalpad import services as account_services
-from taalpad.access import Role, current_school_year, pupils_managed_by, schools_managed_by
-from taalpad.decorators import role_required
-from taalpad.forms import apply_errors
+from schools.access import current_school_year, pupils_managed_by, schools_managed_by
 from taalpad.models import Invitation
 
 from . import selectors, services

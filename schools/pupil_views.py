@@ -15,21 +15,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import audit, security_log
+from accounts.decorators import role_required
+from accounts.roles import Role, pupil_of
 from core.cando import CAN_DO, LEVEL_MEANING, statement_codes
 from core.cefr import Level, Skill
 from core.tabular import write_csv
 from exchanges.models import ExchangeActivity
 from progress.charts import cached_svg, growth_chart
 from progress.targets import default_target
-from taalpad import audit, security_log
-from taalpad.access import (
-    Role,
-    can_manage_school,
-    pupil_of,
-    pupils_visible_to,
-    results_visible_to,
-)
-from taalpad.decorators import role_required
+from schools.access import can_manage_school, pupils_visible_to, results_visible_to
 from taalpad.models import PupilAccess
 
 from . import services

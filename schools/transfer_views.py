@@ -16,18 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import security_log
+from accounts.decorators import role_required
+from accounts.roles import Role
 from core.cefr import Level
 from core.tabular import TableError, file_too_large, read_table, write_csv, write_xlsx
-from taalpad import security_log
-from taalpad.access import (
-    Role,
+from schools.access import (
     groups_visible_to,
     pupils_visible_to,
     results_visible_to,
     schools_managed_by,
     schools_staffed_by,
 )
-from taalpad.decorators import role_required
 
 from . import imports, services
 from .models import Enrolment, ImportBatch

@@ -7,12 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import audit
+from accounts.decorators import role_required
+from accounts.roles import Role
 from core.cefr import Level, Skill, plain_number
+from core.forms import apply_errors
 from core.inputs import parse_int
 from progress.targets import default_target, meets_target
-from taalpad import audit
-from taalpad.access import (
-    Role,
+from schools.access import (
     can_change_result,
     can_manage_school,
     current_school_year,
@@ -22,8 +24,6 @@ from taalpad.access import (
     results_visible_to,
     schools_managed_by,
 )
-from taalpad.decorators import role_required
-from taalpad.forms import apply_errors
 from taalpad.models import PupilAccess
 
 from . import services

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from taalpad.access import Role, memberships_of, pupil_of, roles_of
+from accounts.roles import Role, memberships_of, pupil_of, roles_of
 
 NAV_LINKS = [
     (Role.MUNICIPALITY, "municipality_start", _("City")),

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from taalpad.access import is_staff_session, needs_two_factor
+from accounts.roles import is_staff_session, needs_two_factor
 
 SESSION_STARTED = "taalpad_started"
 SESSION_SEEN = "taalpad_seen"

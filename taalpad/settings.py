@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     # After the libraries, so that TaalPad's admin can adjust theirs.
     "core",
+    "accounts",
     "progress",
     "demo",
     "taalpad",
@@ -258,7 +259,7 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: e-mail and password only; accounts are made by administrators and
 # coordinators, never by open sign-up (see taalpad.adapters).
-ACCOUNT_ADAPTER = "taalpad.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -326,7 +327,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials is told how to authenticate (401).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "taalpad.api_auth.HashedTokenAuthentication",
+        "accounts.api_auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole"],

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from taalpad.services import api_token_create
+from accounts.services import api_token_create
 
 ROOT = Path(__file__).resolve().parent.parent
 

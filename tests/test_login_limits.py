@@ -8,8 +8,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from taalpad import services
-from taalpad.devices import COOKIE
+from accounts import services
+from accounts.devices import COOKIE
 from tests.conftest import PASSWORD, make_user
 
 NEW_PASSWORD = "another-horse-battery-9"

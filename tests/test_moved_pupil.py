@@ -5,9 +5,9 @@ results of its own period. Pages, exports, the API and the grid follow the one a
 import pytest
 from django.urls import reverse
 
+from schools.access import can_change_result, results_visible_to
 from schools.models import Result
 from schools.services import pupil_enrol, result_record
-from taalpad.access import can_change_result, results_visible_to
 from tests.api.test_api import api
 from tests.conftest import enrol, make_pupil, school_day
 

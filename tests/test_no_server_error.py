@@ -16,9 +16,9 @@ from core.cefr import Level
 from demo.city import build_demo_city
 from progress import dashboard
 from progress.targets import default_target
+from schools.access import schools_managed_by
 from schools.models import Group, Instrument, Pupil, SchoolYear
 from schools.services import pupil_enrol, pupil_save, result_record
-from taalpad.access import schools_managed_by
 from taalpad.models import User
 
 from .walk import walk

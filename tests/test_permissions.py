@@ -9,10 +9,10 @@ A URL of TaalPad's own that is missing here fails `test_the_matrix_lists_every_u
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts import services as account_services
 from exchanges.models import ExchangeActivity, Partner
 from schools.models import ImportBatch, Membership, Target
 from schools.services import result_record
-from taalpad import services as account_services
 
 PERSONAS = [
     "anonymous",

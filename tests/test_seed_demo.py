@@ -5,9 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from accounts.roles import start_url
 from exchanges.models import ExchangeActivity, Partner
 from schools.models import Enrolment, Group, Pupil, Result, School, Target
-from taalpad.access import start_url
 from taalpad.models import User
 
 TODAY = "2026-11-28"

@@ -6,12 +6,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from core.cefr import Level, Skill
 from progress import dashboard
 from schools.models import Result, Target
 from schools.services import result_record
 from taalpad.models import ApiToken
-from taalpad.services import api_token_create
 from tests.conftest import enrol, make_pupil
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from taalpad.services import api_token_create
+from accounts.services import api_token_create
 from tests.test_permissions import PERSONAS, own_url_names
 from tests.test_permissions import world as world  # noqa: F401 - the same objects
 

@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.config import SchemathesisConfig
 
-from taalpad.services import api_token_create
+from accounts.services import api_token_create
 from tests.test_permissions import world as world  # noqa: F401 - the same objects
 
 FUZZED = ["anonymous", "pupil_a1", "teacher_a1", "coordinator_a", "municipality", "admin"]

@@ -11,10 +11,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from core.cefr import Level
 from schools.models import ImportBatch, Result
 from schools.services import result_record, results_save_grid
-from taalpad.services import api_token_create
 from tests.api.test_api import api
 from tests.conftest import school_day
 

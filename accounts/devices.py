@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core import signing
 
 COOKIE = "taalpad_device"
-SALT = "taalpad.devices"
+SALT = (
+    "taalpad.devices"  # the signing salt of cookies already given out: kept when the module moved
+)
 MAX_ACCOUNTS = 5
 MAX_AGE = 365 * 24 * 3600
 

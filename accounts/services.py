@@ -16,8 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from schools.models import Membership
-
-from .models import ClaimCode, Invitation, User
+from taalpad.models import ClaimCode, Invitation, User
 
 # Unambiguous characters only: no 0/O, 1/I/L, so a printed code is easy to type.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -232,7 +231,7 @@ def profile_update(*, user, name, preferred_language):
 def api_token_create(*, user):
     """A new API token for `user`, replacing any earlier one. Returns the key: it is shown
     once, only its digest is kept."""
-    from .models import ApiToken
+    from taalpad.models import ApiToken
 
     key = secrets.token_hex(20)
     ApiToken.objects.update_or_create(
@@ -242,6 +241,6 @@ def api_token_create(*, user):
 
 
 def api_token_revoke(*, user):
-    from .models import ApiToken
+    from taalpad.models import ApiToken
 
     ApiToken.objects.filter(user=user).delete()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.services import api_token_create
 from taalpad.models import User
-from taalpad.services import api_token_create
 
 
 class Command(BaseCommand):

@@ -6,9 +6,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts import roles
+from exchanges import access as exchange_access
 from exchanges.models import ExchangeActivity
+from schools import access
 from schools.services import result_record
-from taalpad import access
 from taalpad.models import User
 
 
@@ -85,11 +87,11 @@ def test_results_and_exchanges_follow_the_pupils(
     assert not access.results_visible_to(pupil_a2.user).exists()
     assert not access.results_visible_to(teacher_a_other).exists()
     assert not access.results_visible_to(municipality).exists()
-    assert list(access.exchanges_visible_to(pupil_a1.user)) == [exchange_a]
-    assert not access.exchanges_visible_to(pupil_a2.user).exists()
-    assert list(access.exchanges_visible_to(teacher_a_other)) == [exchange_a]
-    assert not access.exchanges_visible_to(teacher_b).exists()
-    assert not access.exchanges_visible_to(municipality).exists()
+    assert list(exchange_access.exchanges_visible_to(pupil_a1.user)) == [exchange_a]
+    assert not exchange_access.exchanges_visible_to(pupil_a2.user).exists()
+    assert list(exchange_access.exchanges_visible_to(teacher_a_other)) == [exchange_a]
+    assert not exchange_access.exchanges_visible_to(teacher_b).exists()
+    assert not exchange_access.exchanges_visible_to(municipality).exists()
 
 
 def test_who_may_change_a_result(
@@ -126,7 +128,7 @@ def test_an_inactive_account_has_no_roles(teacher_a1):
     teacher_a1.is_active = False
     teacher_a1.save()
     fresh = User.objects.get(pk=teacher_a1.pk)
-    assert access.roles_of(fresh) == frozenset()
+    assert roles.roles_of(fresh) == frozenset()
     assert not access.pupils_visible_to(fresh).exists()
 
 

@@ -3,8 +3,8 @@ from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from taalpad import devices
-from taalpad.access import start_url
+from accounts import devices
+from accounts.roles import start_url
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -3,9 +3,10 @@
 Every page, API endpoint, export and chart asks this module; nothing filters on its own.
 Roles are read from memberships on every request, so a revoked membership takes effect on the
 next request. Querysets answer "which objects"; an object outside them is a 404 to the caller,
-so its existence is never revealed. Role checks (403) come from `taalpad.decorators`.
+so its existence is never revealed. Roles come from `accounts.roles`, role checks (403) from
+`accounts.decorators`; which exchange activities, from `exchanges.access`.
 
-Who sees what (DESIGN.md, "Users and what each may see"):
+Who sees what (docs/design.md, "Who uses TaalPad"):
 - pupil: their own record, results, enrolments and exchanges;
 - teacher: the pupils who are or were in a group they teach, with those pupils' whole history;
 - coordinator: everything of their own school(s);
@@ -15,103 +16,19 @@ Who sees what (DESIGN.md, "Users and what each may see"):
 
 import datetime
 
-from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from exchanges.models import ExchangeActivity
+from accounts.roles import Role, has_role, is_admin, pupil_of, roles_of, school_ids
 from schools.models import Enrolment, Group, Membership, Pupil, Result, School, SchoolYear
-
-
-class Role(models.TextChoices):
-    PUPIL = "pupil", _("pupil")
-    TEACHER = "teacher", _("teacher")
-    COORDINATOR = "coordinator", _("coordinator")
-    MUNICIPALITY = "municipality", _("municipality")
-    ADMIN = "admin", _("administrator")
-
-
-STAFF_ROLES = frozenset({Role.TEACHER, Role.COORDINATOR, Role.MUNICIPALITY, Role.ADMIN})
-# Roles that see many pupils or the whole city must log in with a second factor.
-TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.MUNICIPALITY, Role.ADMIN})
-
-# Where each role starts after logging in; a person with several roles starts at the first.
-START_PAGES = [
-    (Role.MUNICIPALITY, "municipality_start"),
-    (Role.COORDINATOR, "coordinator_start"),
-    (Role.TEACHER, "teacher_start"),
-    (Role.PUPIL, "pupil_start"),
-    (Role.ADMIN, "admin:index"),
-]
-
-
-# Roles --------------------------------------------------------------------------------------
-
-
-def memberships_of(user):
-    """The user's school memberships with their schools, read once per request."""
-    if not user.is_authenticated:
-        return []
-    if not hasattr(user, "_taalpad_memberships"):
-        user._taalpad_memberships = list(
-            Membership.objects.filter(user=user).select_related("school").order_by("school__name")
-        )
-    return user._taalpad_memberships
-
-
-def pupil_of(user):
-    """The pupil record linked to this account, or None."""
-    if not user.is_authenticated:
-        return None
-    if not hasattr(user, "_taalpad_pupil"):
-        user._taalpad_pupil = Pupil.objects.filter(user=user).select_related("school").first()
-    return user._taalpad_pupil
-
-
-def roles_of(user):
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    if not hasattr(user, "_taalpad_roles"):
-        roles = {Role(membership.role) for membership in memberships_of(user)}
-        if hasattr(user, "municipality_member"):
-            roles.add(Role.MUNICIPALITY)
-        if pupil_of(user) is not None:
-            roles.add(Role.PUPIL)
-        if user.is_staff:
-            roles.add(Role.ADMIN)
-        user._taalpad_roles = frozenset(roles)
-    return user._taalpad_roles
-
-
-def has_role(user, role):
-    return role in roles_of(user)
-
-
-def start_url(user):
-    roles = roles_of(user)
-    for role, url_name in START_PAGES:
-        if role in roles:
-            return reverse(url_name)
-    return reverse("no_role")
-
-
-def _school_ids(user, *roles):
-    return [m.school_id for m in memberships_of(user) if m.role in roles]
-
-
-def _is_admin(user):
-    return user.is_authenticated and user.is_active and user.is_superuser
-
 
 # Querysets ----------------------------------------------------------------------------------
 
 
 def schools_visible_to(user):
     """Schools whose name and figures the user may see."""
-    if _is_admin(user) or has_role(user, Role.MUNICIPALITY):
+    if is_admin(user) or has_role(user, Role.MUNICIPALITY):
         return School.objects.all()
-    ids = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    ids = school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
     pupil = pupil_of(user)
     if pupil is not None:
         ids.append(pupil.school_id)
@@ -121,18 +38,18 @@ def schools_visible_to(user):
 def schools_staffed_by(user):
     """Schools where the user teaches or coordinates: where they may enter and import results."""
     return School.objects.filter(
-        pk__in=_school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+        pk__in=school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
     )
 
 
 def schools_managed_by(user):
     """Schools the user coordinates: groups, pupils, staff and accounts."""
-    return School.objects.filter(pk__in=_school_ids(user, Membership.Role.COORDINATOR))
+    return School.objects.filter(pk__in=school_ids(user, Membership.Role.COORDINATOR))
 
 
 def pupils_managed_by(user):
     """Pupils a coordinator manages: of their schools now, or enrolled there at any time."""
-    managed = _school_ids(user, Membership.Role.COORDINATOR)
+    managed = school_ids(user, Membership.Role.COORDINATOR)
     return Pupil.objects.filter(
         Q(school_id__in=managed)
         | Q(pk__in=Enrolment.objects.filter(group__school_id__in=managed).values("pupil_id"))
@@ -141,10 +58,10 @@ def pupils_managed_by(user):
 
 def groups_visible_to(user):
     """Groups whose pupil lists the user may open."""
-    if _is_admin(user):
+    if is_admin(user):
         return Group.objects.all()
-    coordinated = _school_ids(user, Membership.Role.COORDINATOR)
-    staff_at = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    coordinated = school_ids(user, Membership.Role.COORDINATOR)
+    staff_at = school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
     return Group.objects.filter(
         Q(school_id__in=coordinated) | Q(teachers=user, school_id__in=staff_at)
     ).distinct()
@@ -154,7 +71,7 @@ def groups_taught_by(user, *, school_year):
     """Groups the user teaches in a school year, at schools where they are still staff."""
     if school_year is None:
         return Group.objects.none()
-    staff_at = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    staff_at = school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
     return (
         Group.objects.filter(teachers=user, school_year=school_year, school_id__in=staff_at)
         .select_related("school", "school_year")
@@ -166,12 +83,12 @@ def pupils_visible_to(user):
     """Pupil records the user may see; the municipality sees none."""
     if not user.is_authenticated or not user.is_active:
         return Pupil.objects.none()
-    if _is_admin(user):
+    if is_admin(user):
         return Pupil.objects.all()
-    coordinated = _school_ids(user, Membership.Role.COORDINATOR)
+    coordinated = school_ids(user, Membership.Role.COORDINATOR)
     taught = Group.objects.filter(
         teachers=user,
-        school_id__in=_school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR),
+        school_id__in=school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR),
     )
     condition = Q(pk__in=Enrolment.objects.filter(group__in=taught).values("pupil_id"))
     if coordinated:
@@ -190,9 +107,9 @@ def results_visible_to(user):
     during them and the earlier history that came with the pupil, never what a later school
     entered after the pupil left."""
     visible = Result.objects.filter(pupil__in=pupils_visible_to(user))
-    if _is_admin(user):
+    if is_admin(user):
         return visible
-    staff_at = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    staff_at = school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
     while_there = Exists(
         Enrolment.objects.filter(
             pupil_id=OuterRef("pupil_id"),
@@ -210,19 +127,6 @@ def enrolments_visible_to(user):
     return Enrolment.objects.filter(pupil__in=pupils_visible_to(user))
 
 
-def exchanges_visible_to(user):
-    """Activities of the user's schools; a pupil sees the ones they took part in."""
-    if _is_admin(user):
-        return ExchangeActivity.objects.all()
-    condition = Q(
-        school_id__in=_school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
-    )
-    pupil = pupil_of(user)
-    if pupil is not None:
-        condition |= Q(participants=pupil)
-    return ExchangeActivity.objects.filter(condition).distinct()
-
-
 # Predicates ---------------------------------------------------------------------------------
 
 
@@ -234,7 +138,7 @@ def can_change_result(user, result):
     nothing."""
     if not roles_of(user) & {Role.TEACHER, Role.COORDINATOR}:
         return False
-    staff_at = _school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
+    staff_at = school_ids(user, Membership.Role.TEACHER, Membership.Role.COORDINATOR)
     visible = pupils_visible_to(user).filter(pk=result.pupil_id, school_id__in=staff_at)
     if result.assessed_on is None:
         return visible.exists()
@@ -246,7 +150,7 @@ def can_change_result(user, result):
 
 
 def can_manage_school(user, school):
-    return school.pk in _school_ids(user, Membership.Role.COORDINATOR)
+    return school.pk in school_ids(user, Membership.Role.COORDINATOR)
 
 
 def can_manage_group(user, group):
@@ -257,19 +161,11 @@ def can_see_school_aggregates(user, school):
     """Coordinators see their own school in full; the municipality sees every school,
     suppressed by the progress layer."""
     return (
-        _is_admin(user)
+        is_admin(user)
         or has_role(user, Role.MUNICIPALITY)
         or can_manage_school(user, school)
-        or school.pk in _school_ids(user, Membership.Role.TEACHER)
+        or school.pk in school_ids(user, Membership.Role.TEACHER)
     )
-
-
-def needs_two_factor(user):
-    return bool(roles_of(user) & TWO_FACTOR_ROLES)
-
-
-def is_staff_session(user):
-    return bool(roles_of(user) & STAFF_ROLES)
 
 
 def current_school_year(today=None):

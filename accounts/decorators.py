@@ -3,8 +3,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from taalpad import security_log
-from taalpad.access import roles_of
+from accounts import security_log
+from accounts.roles import roles_of
 
 
 def role_required(*roles):

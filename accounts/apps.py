@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Roles and memberships, invitations and one-time codes, login and two-factor adapters,
+    API tokens and the security log."""
+
+    name = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self):
+        from accounts import security_log  # noqa: F401 - connects the security signals
