@@ -3,8 +3,8 @@
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from accounts.models import ApiToken
 from accounts.services import secret_digest
-from taalpad.models import ApiToken
 
 
 class HashedTokenAuthentication(TokenAuthentication):

@@ -1,7 +1,7 @@
 """The audit trail of individual pupil records: every page, download and API call that shows
 or changes one pupil's record adds a row through `record`."""
 
-from taalpad.models import PupilAccess
+from accounts.models import PupilAccess
 
 
 def record(request, pupil_id, action):

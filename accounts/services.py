@@ -5,6 +5,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -15,8 +16,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import ClaimCode, Invitation
 from schools.models import Membership
-from taalpad.models import ClaimCode, Invitation, User
+
+User = get_user_model()
 
 # Unambiguous characters only: no 0/O, 1/I/L, so a printed code is easy to type.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -231,7 +234,7 @@ def profile_update(*, user, name, preferred_language):
 def api_token_create(*, user):
     """A new API token for `user`, replacing any earlier one. Returns the key: it is shown
     once, only its digest is kept."""
-    from taalpad.models import ApiToken
+    from accounts.models import ApiToken
 
     key = secrets.token_hex(20)
     ApiToken.objects.update_or_create(
@@ -241,6 +244,6 @@ def api_token_create(*, user):
 
 
 def api_token_revoke(*, user):
-    from taalpad.models import ApiToken
+    from accounts.models import ApiToken
 
     ApiToken.objects.filter(user=user).delete()

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import AcceptInvitationForm, ClaimAccountForm, ProfileForm
+from accounts.models import ApiToken
 from accounts.roles import Role, roles_of, start_url
-from taalpad.models import ApiToken
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -19,6 +19,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts import audit
+from accounts.models import PupilAccess
 from accounts.roles import Role
 from api.base import PUPIL_DATA_ROLES, STAFF_ROLES, BulkWriteThrottle, CodeField
 from api.permissions import HasRole
@@ -32,7 +33,6 @@ from schools.access import (
     schools_visible_to,
 )
 from schools.models import Enrolment, Group, Instrument, Pupil, Result, School
-from taalpad.models import PupilAccess
 
 # Serializers ---------------------------------------------------------------------------------
 

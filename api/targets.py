@@ -70,7 +70,7 @@ FIGURES = inline_serializer(
 
 
 def progress_payload(progress):
-    """The public shape of progress (DESIGN.md): the same suppressed figures as the
+    """The public shape of progress (docs/design.md): the same suppressed figures as the
     municipality's dashboard."""
     return {
         "target": progress.target.pk,

@@ -12,10 +12,12 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import MunicipalityMember
 from core.cefr import MAX_YEAR_LEVEL, Level, Sector, Skill, Track
 from exchanges.models import Bundesland, ExchangeActivity, Partner
 from schools import levels
@@ -33,7 +35,8 @@ from schools.models import (
     Target,
 )
 from schools.services import level_for_score
-from taalpad.models import MunicipalityMember, User
+
+User = get_user_model()
 
 DEMO_DOMAIN = "taalpad.example"
 DEMO_PASSWORD = "duits-leren-2030"

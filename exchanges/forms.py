@@ -1,11 +1,13 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from schools.forms import DateInput
 from schools.models import Group, Pupil
-from taalpad.models import User
 
 from .models import ExchangeActivity, Partner
+
+User = get_user_model()
 
 
 class PartnerForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 """The progress layer: the only code that computes figures toward a target.
 
 Pages, the API, exports, charts and the annual report all take their numbers from here, so
-they cannot disagree. Everything under "How the numbers are computed" in DESIGN.md lives here:
+they cannot disagree. Everything under "How the numbers are computed" in docs/design.md lives here:
 
 - population on D: pupils with an enrolment active on D in a group whose school, track and
   year level match the target; a pupil counts for the school of that enrolment;

@@ -1,14 +1,16 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.cefr import Level, Skill, plain_number
 from core.inputs import check_assessed_on
-from taalpad.models import User
 
 from .models import Group, Membership, Pupil, SchoolYear
+
+User = get_user_model()
 
 
 class DateInput(forms.DateInput):

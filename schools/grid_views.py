@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import audit
 from accounts.decorators import role_required
+from accounts.models import PupilAccess
 from accounts.roles import Role
 from core.cefr import Level, plain_number
 from schools.access import groups_visible_to
-from taalpad.models import PupilAccess
 
 from . import services
 from .forms import GridChoiceForm

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_http_methods
 from accounts import security_log
 from accounts import services as account_services
 from accounts.decorators import role_required
+from accounts.models import Invitation
 from accounts.roles import Role
 from core.cefr import Level, Skill, Track
 from core.forms import apply_errors
 from core.inputs import search_text
 from schools.access import current_school_year, pupils_managed_by, schools_managed_by
-from taalpad.models import Invitation
 
 from . import selectors, services
 from .forms import (

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import audit, security_log
 from accounts.decorators import role_required
+from accounts.models import PupilAccess
 from accounts.roles import Role, pupil_of
 from core.cando import CAN_DO, LEVEL_MEANING, statement_codes
 from core.cefr import Level, Skill
@@ -25,7 +26,6 @@ from exchanges.models import ExchangeActivity
 from progress.charts import cached_svg, growth_chart
 from progress.targets import default_target
 from schools.access import can_manage_school, pupils_visible_to, results_visible_to
-from taalpad.models import PupilAccess
 
 from . import services
 from .selectors import (

@@ -741,9 +741,10 @@ def pupils_anonymise(*, pupils):
     Results, enrolments and exchange participation stay, as rows of an anonymous pupil, so
     that past figures do not change.
     """
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from taalpad.models import User
+    User = get_user_model()
 
     from .models import Pupil, SelfAssessment
 

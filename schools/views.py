@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import audit
 from accounts.decorators import role_required
+from accounts.models import PupilAccess
 from accounts.roles import Role
 from core.cefr import Level, Skill, plain_number
 from core.forms import apply_errors
@@ -24,7 +25,6 @@ from schools.access import (
     results_visible_to,
     schools_managed_by,
 )
-from taalpad.models import PupilAccess
 
 from . import services
 from .forms import ResultForm

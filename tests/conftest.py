@@ -6,10 +6,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from accounts.models import MunicipalityMember
 from core.cefr import Level, Sector, Skill, Track
 from schools.models import Enrolment, Group, Membership, Pupil, School, SchoolYear, Target
 from schools.services import instrument_create
-from taalpad.models import MunicipalityMember, User
+from taalpad.models import User
 
 PASSWORD = "correct-horse-battery"
 TODAY = datetime.date.today()

@@ -33,8 +33,8 @@ def _request_for(client):
 
 
 def test_invitations_and_codes_cannot_be_added_by_hand(admin_client_with_data):
-    assert admin_client_with_data.get(reverse("admin:taalpad_invitation_add")).status_code == 403
-    assert admin_client_with_data.get(reverse("admin:taalpad_claimcode_add")).status_code == 403
+    assert admin_client_with_data.get(reverse("admin:accounts_invitation_add")).status_code == 403
+    assert admin_client_with_data.get(reverse("admin:accounts_claimcode_add")).status_code == 403
 
 
 def test_the_pupil_admin_finds_a_pupil_by_number(admin_client_with_data, pupil_a1):

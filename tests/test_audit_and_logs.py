@@ -5,8 +5,8 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
+from accounts.models import PupilAccess
 from taalpad.logformat import JsonFormatter
-from taalpad.models import PupilAccess
 from tests.conftest import PASSWORD
 
 

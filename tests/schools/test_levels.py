@@ -1,4 +1,4 @@
-"""Score → level follows DESIGN.md: the highest level whose minimum the score reaches;
+"""Score → level follows docs/design.md: the highest level whose minimum the score reaches;
 below the lowest minimum, the level just below that one; a rated instrument keeps its level."""
 
 from decimal import Decimal

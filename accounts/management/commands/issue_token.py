@@ -1,7 +1,9 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import api_token_create
-from taalpad.models import User
+
+User = get_user_model()
 
 
 class Command(BaseCommand):
