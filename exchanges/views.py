@@ -15,7 +15,7 @@ from accounts.roles import Role
 from core.forms import apply_errors
 from core.inputs import optional_int, search_text
 from exchanges.access import exchanges_visible_to
-from progress import exchange_stats
+from exchanges.selectors import exchange_figures
 from schools.access import pupils_visible_to, schools_staffed_by
 from schools.models import Group, SchoolYear
 from schools.selectors import school_years_with_choice
@@ -42,9 +42,7 @@ def exchange_list(request):
         .order_by("-starts_on", "title")
     )
     # The school's own figures, in full: these are the viewer's own pupils in aggregate.
-    rows, _city = exchange_stats.exchange_statistics(
-        school_years=[year] if year else [], schools=schools, suppress=False
-    )
+    rows, _city = exchange_figures(school_years=[year] if year else [], schools=schools)
     context = {
         "title": _("Exchanges"),
         "activities": activities,

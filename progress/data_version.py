@@ -1,7 +1,7 @@
 """Versions of the data the figures rest on, so that computed figures can be cached.
 
-Every write that can change a figure (results through `schools.levels`, enrolments, groups and
-schools through the signals below, bulk writes by calling `bump`) moves the version on; cached
+Every write that can change a figure (results and bulk writes through `schools.signals`,
+enrolments, groups and schools through the model signals below) moves the version on; cached
 figures are keyed by it and are never read again after a change. The cache must be shared by
 all app servers (Redis in production) for this to hold across processes.
 
@@ -62,9 +62,15 @@ def _bump_on_write(sender, **kwargs):
     bump()  # enrolments, groups and schools: any date
 
 
+def _bump_on_levels_changed(sender, since=None, **kwargs):
+    bump(since=since)
+
+
 def connect():
     from schools.models import Enrolment, Group, School
+    from schools.signals import levels_changed
 
+    levels_changed.connect(_bump_on_levels_changed, dispatch_uid="version-levels")
     for model in (Enrolment, Group, School):
         post_save.connect(_bump_on_write, sender=model, dispatch_uid=f"version-{model.__name__}")
         post_delete.connect(_bump_on_write, sender=model, dispatch_uid=f"version-{model.__name__}")

@@ -13,7 +13,7 @@ cannot follow other rules than the results:
 
 from django.db import connection
 
-from progress import data_version
+from schools import signals
 from schools.models import LevelSpan
 
 COLUMNS = "pupil_id, skill, level, valid_from, valid_to"
@@ -51,7 +51,7 @@ def refresh(pupil_ids, skills=None, *, since=None):
         skills = sorted(set(skills))
         skill_filter = f" AND skill IN ({', '.join(['%s'] * len(skills))})"
         skill_params = skills
-    data_version.bump(since=since)
+    signals.announce_levels_changed(since=since)
     with connection.cursor() as cursor:
         for start in range(0, len(pupil_ids), CHUNK):
             chunk = pupil_ids[start : start + CHUNK]
@@ -63,7 +63,7 @@ def refresh(pupil_ids, skills=None, *, since=None):
 
 def rebuild():
     """Derive the whole table again; returns the number of spans."""
-    data_version.bump()
+    signals.announce_levels_changed()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM schools_levelspan")
         select, params = _derived()

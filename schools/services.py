@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.cefr import Level, plain_number
 from core.inputs import check_assessed_on, parse_score
-from progress import data_version
+from schools import signals
 
 from . import levels
 from .models import CutScore, Enrolment, Group, Instrument, Membership, Result
@@ -643,7 +643,7 @@ def pupils_import_apply(*, by, plan, school):
         ],
         batch_size=2000,
     )
-    data_version.bump()  # bulk writes of enrolments send no signals
+    signals.announce_levels_changed()  # bulk writes of enrolments send no model signals
     return len(new_pupils), len(changed)
 
 

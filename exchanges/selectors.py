@@ -1,0 +1,141 @@
+"""Reads of exchange data: per school and school year, activities by kind, distinct
+participating pupils, pupils enrolled, contact hours and partner cities, with the city's
+totals. Exact figures; whoever shows them to the municipality suppresses them first
+(`progress.exchange_stats`). A fixed number of queries, whatever the number of pupils."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Sum, When
+from django.db.models.functions import ExtractYear
+
+from exchanges.models import ExchangeActivity
+from schools.models import Enrolment, School, SchoolYear
+
+
+@dataclass
+class ExchangeFigures:
+    activities: int = 0
+    by_kind: dict = field(default_factory=dict)
+    participants: int | None = 0  # distinct pupils by name
+    extra_participants: int = 0  # counted without names
+    enrolled: int | None = 0
+    contact_hours: float = 0.0
+    partner_cities: list = field(default_factory=list)
+    suppressed: bool = False
+
+    @property
+    def kinds(self):
+        """[(kind label, activities)] in the order of the kinds."""
+        return [
+            (label, self.by_kind[kind])
+            for kind, label in ExchangeActivity.Kind.choices
+            if kind in self.by_kind
+        ]
+
+    @property
+    def participation_rate(self):
+        if self.participants is None or not self.enrolled:
+            return None
+        return self.participants / self.enrolled
+
+
+@dataclass
+class ExchangeRow:
+    school: School
+    school_year: SchoolYear
+    figures: ExchangeFigures
+
+
+# The school year an activity belongs to: the calendar year of its start, less one before August.
+SCHOOL_YEAR = ExpressionWrapper(
+    ExtractYear("starts_on") - Case(When(starts_on__month__lt=8, then=1), default=0),
+    output_field=IntegerField(),
+)
+
+
+def exchange_figures(*, school_years, schools=None):
+    """[ExchangeRow] per school and school year, plus {start_year: ExchangeFigures} city totals,
+    exact (the municipality reads them suppressed, through progress.exchange_stats).
+
+    Participants are distinct pupils who took part in an activity that started in the school
+    year; the participation rate divides them by the pupils enrolled at the school that year.
+    """
+    years = {year.start_year: year for year in school_years}
+    if not years:
+        return [], {}
+    first = min(years)
+    start, end = datetime.date(first, 8, 1), datetime.date(max(years) + 1, 7, 31)
+    activities = ExchangeActivity.objects.filter(starts_on__gte=start, starts_on__lte=end)
+    enrolments = Enrolment.objects.filter(group__school_year__start_year__in=list(years))
+    school_list = (
+        list(schools)
+        if schools is not None
+        else list(School.objects.filter(sector="vo").order_by("name"))
+    )
+    school_ids = [s.pk for s in school_list]
+    activities = activities.filter(school_id__in=school_ids)
+    enrolments = enrolments.filter(group__school_id__in=school_ids)
+
+    rows = {}
+
+    def row(school_id, start_year):
+        return rows.setdefault((school_id, start_year), ExchangeFigures())
+
+    # Activities by kind, hours and anonymous participants: one grouped query.
+    for item in (
+        activities.annotate(start_year=SCHOOL_YEAR)
+        .values("school_id", "start_year", "kind")
+        .annotate(n=Count("id"), hours=Sum("contact_hours"), extra=Sum("extra_participants"))
+    ):
+        figures = row(item["school_id"], item["start_year"])
+        figures.activities += item["n"]
+        figures.by_kind[item["kind"]] = item["n"]
+        figures.contact_hours += float(item["hours"] or 0)
+        figures.extra_participants += item["extra"] or 0
+    # Distinct participants per school and year: one grouped query.
+    for item in (
+        activities.annotate(start_year=SCHOOL_YEAR)
+        .values("school_id", "start_year")
+        .annotate(pupils=Count("participants", distinct=True))
+    ):
+        row(item["school_id"], item["start_year"]).participants = item["pupils"]
+    # Pupils enrolled per school and year: one grouped query.
+    for item in enrolments.values("group__school_id", "group__school_year__start_year").annotate(
+        pupils=Count("pupil_id", distinct=True)
+    ):
+        row(item["group__school_id"], item["group__school_year__start_year"]).enrolled = item[
+            "pupils"
+        ]
+    # Partner cities: one query.
+    for item in (
+        activities.annotate(start_year=SCHOOL_YEAR)
+        .values("school_id", "start_year", "partners__city")
+        .distinct()
+    ):
+        if item["partners__city"]:
+            cities = row(item["school_id"], item["start_year"]).partner_cities
+            if item["partners__city"] not in cities:
+                cities.append(item["partners__city"])
+
+    by_school = {s.pk: s for s in school_list}
+    result = []
+    for (school_id, start_year), figures in sorted(
+        rows.items(), key=lambda kv: (kv[0][1], by_school[kv[0][0]].name)
+    ):
+        figures.partner_cities.sort()
+        result.append(ExchangeRow(by_school[school_id], years[start_year], figures))
+    city = {}
+    for item in result:
+        total = city.setdefault(item.school_year.start_year, ExchangeFigures())
+        total.activities += item.figures.activities
+        total.contact_hours += item.figures.contact_hours
+        total.extra_participants += item.figures.extra_participants
+        total.participants += item.figures.participants
+        total.enrolled += item.figures.enrolled
+        for kind, n in item.figures.by_kind.items():
+            total.by_kind[kind] = total.by_kind.get(kind, 0) + n
+        for place in item.figures.partner_cities:
+            if place not in total.partner_cities:
+                total.partner_cities.append(place)
+    return result, city
