@@ -1,18 +1,10 @@
 from django.urls import path
 
-from . import grid_views, manage_views, pupil_views, transfer_views, views
+from . import grid_views, manage_views, transfer_views, views
 
 urlpatterns = [
     path("teacher/", views.teacher_start, name="teacher_start"),
     path("school/", views.coordinator_start, name="coordinator_start"),
-    path("me/", pupil_views.pupil_start, name="pupil_start"),
-    path("me/self-assessment/<str:skill>/", pupil_views.self_assessment, name="self_assessment"),
-    path("pupils/<int:pupil_id>/growth.svg", pupil_views.growth_svg, name="pupil_growth_svg"),
-    path(
-        "pupils/<int:pupil_id>/data.<str:fmt>",
-        pupil_views.data_download,
-        name="pupil_data_download",
-    ),
     path("groups/<int:group_id>/", views.group_detail, name="group_detail"),
     path("groups/<int:group_id>/grid/", grid_views.group_grid, name="group_grid"),
     path("pupils/<int:pupil_id>/", views.pupil_detail, name="pupil_detail"),

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "progress",
+    "me",
     "demo",
     "taalpad",
     "schools",

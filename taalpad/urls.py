@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("exchanges.urls")),
     path("", include("progress.urls")),
     path("", include("accounts.urls")),
+    path("", include("me.urls")),
     path("api/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

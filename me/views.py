@@ -23,17 +23,16 @@ from core.cando import CAN_DO, LEVEL_MEANING, statement_codes
 from core.cefr import Level, Skill
 from core.tabular import write_csv
 from exchanges.models import ExchangeActivity
+from me.selectors import pupil_data
 from progress.charts import cached_svg, growth_chart
 from progress.targets import default_target
+from schools import services
 from schools.access import can_manage_school, pupils_visible_to, results_visible_to
-
-from . import services
-from .selectors import (
+from schools.selectors import (
     current_enrolment,
     expected_levels,
     latest_self_assessments,
     pupil_current_results,
-    pupil_data,
     pupil_results,
 )
 
