@@ -17,7 +17,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
 
 
+# Everyone who works with TaalPad rather than learns with it (their sessions are shorter).
 STAFF_ROLES = frozenset({Role.TEACHER, Role.COORDINATOR, Role.MUNICIPALITY, Role.ADMIN})
+# Staff who work with a school's pupils: the municipality is not among them.
+SCHOOL_STAFF_ROLES = frozenset({Role.TEACHER, Role.COORDINATOR, Role.ADMIN})
+# Who may read pupil data at all (each only what the access layer gives them).
+PUPIL_DATA_ROLES = SCHOOL_STAFF_ROLES | {Role.PUPIL}
 # Roles that see many pupils or the whole city must log in with a second factor.
 TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.MUNICIPALITY, Role.ADMIN})
 

@@ -10,13 +10,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import exception_handler
 
-from accounts.roles import Role
 from core.cefr import Level
 
 logger = logging.getLogger(__name__)
-
-PUPIL_DATA_ROLES = frozenset({Role.PUPIL, Role.TEACHER, Role.COORDINATOR, Role.ADMIN})
-STAFF_ROLES = frozenset({Role.TEACHER, Role.COORDINATOR, Role.ADMIN})
 
 
 class BulkWriteThrottle(UserRateThrottle):

@@ -20,8 +20,8 @@ from rest_framework.response import Response
 
 from accounts import audit
 from accounts.models import PupilAccess
-from accounts.roles import Role
-from api.base import PUPIL_DATA_ROLES, STAFF_ROLES, BulkWriteThrottle, CodeField
+from accounts.roles import PUPIL_DATA_ROLES, SCHOOL_STAFF_ROLES, Role
+from api.base import BulkWriteThrottle, CodeField
 from api.permissions import HasRole
 from schools import services
 from schools.access import (
@@ -198,7 +198,7 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Group.objects.none()  # the model, for the schema; get_queryset decides
     serializer_class = GroupSerializer
     permission_classes = [HasRole]
-    required_roles = STAFF_ROLES
+    required_roles = SCHOOL_STAFF_ROLES
     filterset_class = GroupFilter
     ordering_fields = ["name", "year_level"]
     ordering = ["school_year__start_year", "school_id", "year_level", "name", "id"]
