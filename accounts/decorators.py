@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from accounts import security_log
-from accounts.roles import roles_of
+from accounts.roles import Role, roles_of
 
 
 def role_required(*roles):
@@ -23,3 +23,9 @@ def role_required(*roles):
         return wrapped
 
     return decorator
+
+
+# The page guards the apps share, named once.
+school_staff_only = role_required(Role.TEACHER, Role.COORDINATOR)
+coordinator_only = role_required(Role.COORDINATOR)
+municipality_only = role_required(Role.MUNICIPALITY)

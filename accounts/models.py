@@ -4,7 +4,52 @@ itself stays in `taalpad` (a swappable user model cannot move without breaking d
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class Membership(models.Model):
+    """A member of staff at a school; teachers are also linked to the groups they teach."""
+
+    class Role(models.TextChoices):
+        TEACHER = "teacher", _("teacher")
+        COORDINATOR = "coordinator", _("coordinator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("school"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        db_table = "schools_membership"  # the table it had in schools/, kept when it moved
+        verbose_name = _("school membership")
+        verbose_name_plural = _("school memberships")
+        ordering = ["school", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school"],
+                name="membership_unique_per_school",
+                violation_error_message=_("This person already has a role at this school."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["teacher", "coordinator"]),
+                name="membership_role_valid",
+                violation_error_message=_("Unknown role."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.school}"
 
 
 class MunicipalityMember(models.Model):

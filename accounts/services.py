@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import ClaimCode, Invitation
-from schools.models import Membership
+from accounts.models import ClaimCode, Invitation, Membership
 
 User = get_user_model()
 

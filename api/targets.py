@@ -13,8 +13,8 @@ from accounts.roles import Role
 from api.base import CodeField
 from api.permissions import HasRole
 from core.cefr import Level, Skill
+from progress.models import Target
 from progress.targets import target_progress, target_trend
-from schools.models import Target
 
 
 class TargetSerializer(serializers.ModelSerializer):

@@ -84,7 +84,7 @@ def measure(*, port=8767, size=100 * MB, server=None):
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
     from load import start_gunicorn
 
-    from schools.models import Membership
+    from accounts.models import Membership
 
     membership = Membership.objects.filter(role="teacher").select_related("user").first()
     store = SessionStore()

@@ -17,9 +17,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import MunicipalityMember
+from accounts.models import Membership, MunicipalityMember
 from core.cefr import MAX_YEAR_LEVEL, Level, Sector, Skill, Track
 from exchanges.models import Bundesland, ExchangeActivity, Partner
+from progress.models import Target
 from schools import levels
 from schools.models import (
     CutScore,
@@ -27,12 +28,10 @@ from schools.models import (
     Group,
     Instrument,
     LevelSpan,
-    Membership,
     Pupil,
     Result,
     School,
     SchoolYear,
-    Target,
 )
 from schools.services import level_for_score
 

@@ -2,9 +2,9 @@
 
 from django.db.models import Q
 
+from accounts.models import Membership
 from accounts.roles import is_admin, pupil_of, school_ids
 from exchanges.models import ExchangeActivity
-from schools.models import Membership
 
 
 def exchanges_visible_to(user):

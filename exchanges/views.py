@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import role_required
-from accounts.roles import Role
+from accounts.decorators import school_staff_only
 from core.forms import apply_errors
 from core.inputs import optional_int, search_text
 from exchanges.access import exchanges_visible_to
@@ -24,11 +23,9 @@ from . import services
 from .forms import AddGroupForm, AddPupilsForm, ExchangeForm, PartnerForm
 from .models import Partner
 
-staff_only = role_required(Role.TEACHER, Role.COORDINATOR)
-
 
 @require_GET
-@staff_only
+@school_staff_only
 def exchange_list(request):
     schools = list(schools_staffed_by(request.user).order_by("name"))
     years, year = school_years_with_choice(request.GET.get("year"))
@@ -63,7 +60,7 @@ def _school_for_new(request):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_only
+@school_staff_only
 def exchange_create(request):
     school = _school_for_new(request)
     if school is None:
@@ -87,7 +84,7 @@ def _visible_activity(request, activity_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_only
+@school_staff_only
 def exchange_edit(request, activity_id):
     activity = _visible_activity(request, activity_id)
     form = ExchangeForm(request.POST or None, instance=activity, school=activity.school)
@@ -115,7 +112,7 @@ def _exchange_form(request, form, title):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_only
+@school_staff_only
 def exchange_delete(request, activity_id):
     activity = _visible_activity(request, activity_id)
     if request.method == "POST":
@@ -130,7 +127,7 @@ def exchange_delete(request, activity_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_only
+@school_staff_only
 def exchange_detail(request, activity_id):
     activity = _visible_activity(request, activity_id)
     day = activity.starts_on
@@ -185,7 +182,7 @@ def exchange_detail(request, activity_id):
 
 
 @require_POST
-@staff_only
+@school_staff_only
 def participant_remove(request, activity_id, pupil_id):
     activity = _visible_activity(request, activity_id)
     pupil = get_object_or_404(
@@ -200,7 +197,7 @@ def participant_remove(request, activity_id, pupil_id):
 
 
 @require_GET
-@staff_only
+@school_staff_only
 def partner_list(request):
     query = search_text(request.GET.get("q", ""))
     partners = Partner.objects.annotate(
@@ -217,7 +214,7 @@ def partner_list(request):
 
 
 @require_GET
-@staff_only
+@school_staff_only
 def partner_detail(request, partner_id):
     partner = get_object_or_404(Partner, pk=partner_id)
     schools = (
@@ -233,7 +230,7 @@ def partner_detail(request, partner_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_only
+@school_staff_only
 def partner_edit(request, partner_id=None):
     partner = get_object_or_404(Partner, pk=partner_id) if partner_id else None
     form = PartnerForm(request.POST or None, instance=partner)

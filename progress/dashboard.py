@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from core.cefr import Level, Skill, Track
 from progress import suppression, targets
-from schools.models import Group, Target
+from progress.models import Target
+from schools.models import Group
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.cefr import Sector, Skill, Track
-from schools.models import Target
+from progress.models import Target
 
 
 class TargetForm(forms.ModelForm):

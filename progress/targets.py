@@ -25,7 +25,8 @@ from django.db import connection
 
 from core.cefr import Level, Skill, Track
 from progress import data_version, suppression
-from schools.models import School, SchoolYear, Target
+from progress.models import Target
+from schools.models import School, SchoolYear
 
 
 def default_target(on=None):

@@ -1,10 +1,12 @@
-"""The municipality's dashboard, report and targets, and each school's own progress pages."""
+"""The municipality's dashboard, report and targets, each school's own progress pages, and a
+group against the target."""
 
 from django.urls import path
 
 from progress import views
 
 urlpatterns = [
+    path("groups/<int:group_id>/", views.group_detail, name="group_detail"),
     path("city/", views.municipality_dashboard, name="municipality_start"),
     path("city/chart/<str:kind>.svg", views.municipality_chart, name="municipality_chart"),
     path(

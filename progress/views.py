@@ -15,19 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import security_log
-from accounts.decorators import role_required
-from accounts.roles import Role
-from core.cefr import Skill
+from accounts.decorators import coordinator_only, municipality_only, school_staff_only
+from core.cefr import Level, Skill
 from core.inputs import optional_int
 from core.tabular import write_csv, write_xlsx
-from progress import charts, dashboard, exchange_stats, report, suppression
+from progress import charts, dashboard, exchange_stats, groups, report, suppression
 from progress.forms import TargetForm
+from progress.models import Target
 from progress.targets import default_target
-from schools.access import schools_managed_by
-from schools.models import SchoolYear, Target
-
-municipality_only = role_required(Role.MUNICIPALITY)
-coordinator_only = role_required(Role.COORDINATOR)
+from schools.access import can_manage_school, groups_visible_to, schools_managed_by
+from schools.models import SchoolYear
 
 CHARTS = {
     "trend": (charts.trend_chart, dashboard.trend_data),
@@ -362,3 +359,21 @@ def municipality_exchange_chart(request, kind):
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@require_GET
+@school_staff_only
+def group_detail(request, group_id):
+    group = get_object_or_404(
+        groups_visible_to(request.user).select_related("school", "school_year"), pk=group_id
+    )
+    context = {
+        "title": f"{group.name} · {group.school_year}",
+        "group": group,
+        **groups.group_overview(group, today=datetime.date.today()),
+        "skills": Skill.choices,
+        "can_manage": can_manage_school(request.user, group.school),
+        "teachers": list(group.teachers.all()),
+        "levels": Level,
+    }
+    return render(request, "progress/group_detail.html", context)

@@ -18,8 +18,9 @@ import datetime
 
 from django.db.models import Exists, F, OuterRef, Q
 
+from accounts.models import Membership
 from accounts.roles import Role, has_role, is_admin, pupil_of, roles_of, school_ids
-from schools.models import Enrolment, Group, Membership, Pupil, Result, School, SchoolYear
+from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear
 
 # Querysets ----------------------------------------------------------------------------------
 

@@ -3,19 +3,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.models import Membership
+
 from . import levels, services
-from .models import (
-    CutScore,
-    Enrolment,
-    Group,
-    Instrument,
-    Membership,
-    Pupil,
-    Result,
-    School,
-    SchoolYear,
-    Target,
-)
+from .models import CutScore, Enrolment, Group, Instrument, Pupil, Result, School, SchoolYear
 
 
 class MembershipInline(admin.TabularInline):
@@ -61,15 +52,6 @@ class PupilAdmin(admin.ModelAdmin):
     list_select_related = ["school", "user"]
     autocomplete_fields = ["school", "user"]
     inlines = [EnrolmentInline]
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "school", "role", "created_at"]
-    list_filter = ["role", "school"]
-    search_fields = ["user__email", "user__name", "school__name"]
-    list_select_related = ["user", "school"]
-    autocomplete_fields = ["user", "school"]
 
 
 class CutScoreInline(admin.TabularInline):
@@ -153,9 +135,3 @@ class ResultAdmin(admin.ModelAdmin):
             pupils = set(queryset.values_list("pupil_id", flat=True))
             super().delete_queryset(request, queryset)
             levels.refresh(pupils)
-
-
-@admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
-    list_display = ["name", "threshold", "share", "deadline"]
-    search_fields = ["name"]

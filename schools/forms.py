@@ -5,10 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Membership
 from core.cefr import Level, Skill, plain_number
 from core.inputs import check_assessed_on
 
-from .models import Group, Membership, Pupil, SchoolYear
+from .models import Group, Pupil, SchoolYear
 
 User = get_user_model()
 

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import audit
-from accounts.decorators import role_required
+from accounts.decorators import school_staff_only
 from accounts.models import PupilAccess
-from accounts.roles import Role
 from core.cefr import Level, plain_number
 from schools.access import groups_visible_to
 
@@ -37,7 +36,7 @@ def cell_name(instrument, pupil, part="value"):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.TEACHER, Role.COORDINATOR)
+@school_staff_only
 def group_grid(request, group_id):
     group = get_object_or_404(
         groups_visible_to(request.user).select_related("school", "school_year"), pk=group_id

@@ -16,9 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import security_log
 from accounts import services as account_services
-from accounts.decorators import role_required
-from accounts.models import Invitation
-from accounts.roles import Role
+from accounts.decorators import coordinator_only
+from accounts.models import Invitation, Membership
 from core.cefr import Level, Skill, Track
 from core.forms import apply_errors
 from core.inputs import search_text
@@ -34,10 +33,8 @@ from .forms import (
     PupilForm,
     StaffInviteForm,
 )
-from .models import Enrolment, Group, Membership, Pupil
+from .models import Enrolment, Group, Pupil
 from .selectors import school_years_with_choice
-
-coordinator_only = role_required(Role.COORDINATOR)
 
 
 def _managed_school(request, school_id):

@@ -261,46 +261,6 @@ class Enrolment(models.Model):
             raise ValidationError(_("This pupil is already enrolled in a group in this period."))
 
 
-class Membership(models.Model):
-    """A member of staff at a school; teachers are also linked to the groups they teach."""
-
-    class Role(models.TextChoices):
-        TEACHER = "teacher", _("teacher")
-        COORDINATOR = "coordinator", _("coordinator")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("user"),
-    )
-    school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("school")
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("school membership")
-        verbose_name_plural = _("school memberships")
-        ordering = ["school", "role", "user"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "school"],
-                name="membership_unique_per_school",
-                violation_error_message=_("This person already has a role at this school."),
-            ),
-            models.CheckConstraint(
-                condition=Q(role__in=["teacher", "coordinator"]),
-                name="membership_role_valid",
-                violation_error_message=_("Unknown role."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.get_role_display()} – {self.school}"
-
-
 class Instrument(models.Model):
     """A test for one skill: scored (max score, cut scores per level) or rated as a level."""
 
@@ -570,62 +530,6 @@ class ExpectedLevel(models.Model):
         if self.upper_level is None:
             return Level(self.level).label
         return f"{Level(self.level).label}/{Level(self.upper_level).label}"
-
-
-class Target(models.Model):
-    """A goal of the municipality: the share of a population at or above a level by a date."""
-
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    threshold = models.PositiveSmallIntegerField(
-        _("threshold level"), choices=Level.choices, default=Level.B1
-    )
-    required_skills = models.JSONField(_("required skills"), default=list)
-    sectors = models.JSONField(_("sectors"), default=list, blank=True)
-    tracks = models.JSONField(_("tracks"), default=list, blank=True)
-    year_levels = models.JSONField(_("year levels"), default=list, blank=True)
-    share = models.DecimalField(
-        _("share to reach"),
-        max_digits=4,
-        decimal_places=3,
-        help_text=_("As a fraction: 0.500 is half of the population."),
-    )
-    deadline = models.DateField(_("deadline"))
-    baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("target")
-        verbose_name_plural = _("targets")
-        ordering = ["deadline", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(share__gt=0, share__lte=1),
-                name="target_share_fraction",
-                violation_error_message=_("The share to reach lies above 0 and at most 1."),
-            ),
-            models.CheckConstraint(
-                condition=Q(threshold__gte=Level.A1, threshold__lte=Level.C2),
-                name="target_threshold_level",
-                violation_error_message=_("The threshold is a level from A1 to C2."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        errors = {}
-        skills = self.required_skills or []
-        if not skills or not set(skills) <= set(Skill.values) or len(set(skills)) != len(skills):
-            errors["required_skills"] = _("Choose one or more different skills.")
-        if not set(self.sectors or []) <= set(Sector.values):
-            errors["sectors"] = _("Unknown sector.")
-        if not set(self.tracks or []) <= set(Track.values):
-            errors["tracks"] = _("Unknown track.")
-        if not all(isinstance(y, int) and 1 <= y <= 8 for y in self.year_levels or []):
-            errors["year_levels"] = _("Year levels are whole numbers from 1 to 8.")
-        if errors:
-            raise ValidationError(errors)
 
 
 class ImportBatch(models.Model):

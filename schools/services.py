@@ -8,12 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.models import Membership
 from core.cefr import Level, plain_number
 from core.inputs import check_assessed_on, parse_score
 from schools import signals
 
 from . import levels
-from .models import CutScore, Enrolment, Group, Instrument, Membership, Result
+from .models import CutScore, Enrolment, Group, Instrument, Result
 
 
 def level_for_score(score, cut_scores):

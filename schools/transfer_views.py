@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import security_log
-from accounts.decorators import role_required
-from accounts.roles import Role
+from accounts.decorators import coordinator_only, school_staff_only
 from core.cefr import Level
 from core.tabular import TableError, file_too_large, read_table, write_csv, write_xlsx
 from schools.access import (
@@ -32,8 +31,6 @@ from schools.access import (
 from . import imports, services
 from .models import Enrolment, ImportBatch
 from .selectors import pupils_enrolled, reference_date
-
-staff_only = role_required(Role.TEACHER, Role.COORDINATOR)
 
 
 class UploadForm(forms.Form):
@@ -105,21 +102,21 @@ def _import_view(request, school, kind, *, template):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_only
+@school_staff_only
 def results_import(request, school_id):
     school = get_object_or_404(schools_staffed_by(request.user), pk=school_id)
     return _import_view(request, school, ImportBatch.Kind.RESULTS, template="schools/import.html")
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@coordinator_only
 def pupils_import(request, school_id):
     school = get_object_or_404(schools_managed_by(request.user), pk=school_id)
     return _import_view(request, school, ImportBatch.Kind.PUPILS, template="schools/import.html")
 
 
 @require_POST
-@staff_only
+@school_staff_only
 def import_confirm(request, batch_id):
     batch = get_object_or_404(
         ImportBatch.objects.filter(created_by=request.user).select_related("school"), pk=batch_id
@@ -201,7 +198,7 @@ def _after_import(request, batch):
 
 
 @require_GET
-@staff_only
+@school_staff_only
 def import_template(request, kind):
     if kind not in imports.TEMPLATE_HEADERS:
         return HttpResponse(status=404)
@@ -283,7 +280,7 @@ def _download(content, filename, fmt):
 
 
 @require_GET
-@staff_only
+@school_staff_only
 def group_export(request, group_id):
     group = get_object_or_404(
         groups_visible_to(request.user).select_related("school", "school_year"), pk=group_id
@@ -297,7 +294,7 @@ def group_export(request, group_id):
 
 
 @require_GET
-@role_required(Role.COORDINATOR)
+@coordinator_only
 def school_export(request, school_id):
     school = get_object_or_404(schools_managed_by(request.user), pk=school_id)
     pupils = (

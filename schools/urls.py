@@ -5,7 +5,6 @@ from . import grid_views, manage_views, transfer_views, views
 urlpatterns = [
     path("teacher/", views.teacher_start, name="teacher_start"),
     path("school/", views.coordinator_start, name="coordinator_start"),
-    path("groups/<int:group_id>/", views.group_detail, name="group_detail"),
     path("groups/<int:group_id>/grid/", grid_views.group_grid, name="group_grid"),
     path("pupils/<int:pupil_id>/", views.pupil_detail, name="pupil_detail"),
     path("results/<int:result_id>/edit/", views.result_edit, name="result_edit"),

@@ -8,19 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import audit
-from accounts.decorators import role_required
+from accounts.decorators import coordinator_only, school_staff_only
 from accounts.models import PupilAccess
-from accounts.roles import Role
-from core.cefr import Level, Skill, plain_number
+from core.cefr import Skill, plain_number
 from core.forms import apply_errors
 from core.inputs import parse_int
-from progress.targets import default_target, meets_target
 from schools.access import (
     can_change_result,
     can_manage_school,
     current_school_year,
     groups_taught_by,
-    groups_visible_to,
     pupils_visible_to,
     results_visible_to,
     schools_managed_by,
@@ -30,21 +27,14 @@ from . import services
 from .forms import ResultForm
 from .models import Result
 from .selectors import (
-    current_levels,
-    expected_levels,
     latest_self_assessments,
     pupil_current_results,
     pupil_results,
-    pupils_enrolled,
-    quality_flags,
-    reference_date,
 )
-
-staff_only = role_required(Role.TEACHER, Role.COORDINATOR)
 
 
 @require_GET
-@staff_only
+@school_staff_only
 def teacher_start(request):
     school_year = current_school_year()
     today = datetime.date.today()
@@ -60,7 +50,7 @@ def teacher_start(request):
 
 
 @require_GET
-@role_required(Role.COORDINATOR)
+@coordinator_only
 def coordinator_start(request):
     schools = list(schools_managed_by(request.user))
     if len(schools) == 1:
@@ -71,55 +61,7 @@ def coordinator_start(request):
 
 
 @require_GET
-@staff_only
-def group_detail(request, group_id):
-    group = get_object_or_404(
-        groups_visible_to(request.user).select_related("school", "school_year"), pk=group_id
-    )
-    today = datetime.date.today()
-    on = reference_date(group, today)
-    pupils = list(pupils_enrolled(group=group, on=on))
-    pupil_ids = [pupil.pk for pupil in pupils]
-    levels = current_levels(pupils=pupil_ids, on=on)
-    expected = expected_levels(school=group.school)
-    target = default_target(on)
-    flags = quality_flags(pupil_ids=pupil_ids, school_year=group.school_year, today=today)
-    rows = []
-    for pupil in pupils:
-        own = levels.get(pupil.pk, {})
-        rows.append(
-            {
-                "pupil": pupil,
-                "cells": [own.get(skill) for skill in Skill.values],
-                "meets": None if target is None else meets_target(own, target),
-                "target_assessed": target is not None
-                and all(skill in own for skill in target.required_skills),
-                "flags": flags[pupil.pk],
-            }
-        )
-    coverage = [
-        sum(1 for pupil in pupils if skill in levels.get(pupil.pk, {})) for skill in Skill.values
-    ]
-    context = {
-        "title": f"{group.name} · {group.school_year}",
-        "group": group,
-        "on": on,
-        "rows": rows,
-        "skills": Skill.choices,
-        "expected": [expected.get((group.track, skill)) for skill in Skill.values],
-        "coverage": coverage,
-        "target": target,
-        "target_skills": [Skill(s).label for s in target.required_skills] if target else [],
-        "below_target": sum(1 for row in rows if row["meets"] is False),
-        "can_manage": can_manage_school(request.user, group.school),
-        "teachers": list(group.teachers.all()),
-        "levels": Level,
-    }
-    return render(request, "schools/group_detail.html", context)
-
-
-@require_GET
-@staff_only
+@school_staff_only
 def pupil_detail(request, pupil_id):
     pupil = get_object_or_404(
         pupils_visible_to(request.user).select_related("school", "user"), pk=pupil_id
@@ -155,7 +97,7 @@ def _changeable_result(request, result_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_only
+@school_staff_only
 def result_edit(request, result_id):
     result = _changeable_result(request, result_id)
     initial = {
@@ -194,7 +136,7 @@ def result_edit(request, result_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_only
+@school_staff_only
 def result_delete(request, result_id):
     result = _changeable_result(request, result_id)
     error = None
@@ -216,7 +158,7 @@ def result_delete(request, result_id):
 
 
 @require_GET
-@staff_only
+@school_staff_only
 def result_history(request, result_id):
     result = get_object_or_404(
         results_visible_to(request.user).select_related("pupil", "instrument"), pk=result_id

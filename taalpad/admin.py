@@ -4,9 +4,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ClaimCode, Invitation, MunicipalityMember
+from accounts.models import ClaimCode, Invitation, Membership, MunicipalityMember
 from accounts.services import account_invite
-from schools.models import Membership
 from taalpad.models import User
 
 

@@ -6,9 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from accounts.models import MunicipalityMember
+from accounts.models import Membership, MunicipalityMember
 from core.cefr import Level, Sector, Skill, Track
-from schools.models import Enrolment, Group, Membership, Pupil, School, SchoolYear, Target
+from progress.models import Target
+from schools.models import Enrolment, Group, Pupil, School, SchoolYear
 from schools.services import instrument_create
 from taalpad.models import User
 

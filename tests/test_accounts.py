@@ -10,8 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ClaimCode, Invitation
-from schools.models import Membership
+from accounts.models import ClaimCode, Invitation, Membership
 from taalpad.middleware import SESSION_SEEN, SESSION_STARTED
 from taalpad.models import User
 from tests.conftest import PASSWORD, enrol, make_pupil

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from core.cefr import Level, Track
 from exchanges.models import Partner
 from progress import charts
-from schools.models import ImportBatch, Result, Target
+from progress.models import Target
+from schools.models import ImportBatch, Result
 from schools.services import result_record
 from tests.api.test_api import api
 from tests.conftest import enrol, make_group, make_pupil

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from progress.models import Target
 from progress.targets import target_progress
-from schools.models import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = datetime.date(2026, 11, 28)
@@ -71,7 +71,7 @@ def test_a_restored_backup_gives_identical_progress(tmp_path):
     )
     subprocess.run([*manage, "loaddata", str(backup), "-v", "0"], cwd=ROOT, env=env, check=True)
     script = (
-        "import datetime, json; from schools.models import Target; "
+        "import datetime, json; from progress.models import Target; "
         "from progress.targets import target_progress; "
         f"t = Target.objects.get(pk={target.pk}); "
         f"p = target_progress(target=t, on=datetime.date.fromisoformat('{DAY}'), suppress=False); "

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from schools.models import Membership
+from accounts.models import Membership
 from tests.conftest import PASSWORD
 
 

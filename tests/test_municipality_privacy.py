@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from schools.models import Pupil, Target
+from progress.models import Target
+from schools.models import Pupil
 from taalpad.models import User
 from tests.test_permissions import MATRIX
 

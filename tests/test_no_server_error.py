@@ -144,7 +144,7 @@ def test_every_form_takes_awkward_values_without_server_error(client, demo_city,
 
 # The admin's change forms that write through TaalPad's own rules (the rest is Django's own
 # admin, whose fields are validated one by one and are fuzzed all at once).
-ADMIN_FIELD_BY_FIELD = ("/admin/schools/result/", "/admin/schools/target/")
+ADMIN_FIELD_BY_FIELD = ("/admin/schools/result/", "/admin/progress/target/")
 
 
 def _fuzzed_fields(form):

@@ -10,8 +10,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import services as account_services
+from accounts.models import Membership
 from exchanges.models import ExchangeActivity, Partner
-from schools.models import ImportBatch, Membership, Target
+from progress.models import Target
+from schools.models import ImportBatch
 from schools.services import result_record
 
 PERSONAS = [

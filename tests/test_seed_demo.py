@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts.roles import start_url
 from exchanges.models import ExchangeActivity, Partner
-from schools.models import Enrolment, Group, Pupil, Result, School, Target
+from progress.models import Target
+from schools.models import Enrolment, Group, Pupil, Result, School
 from taalpad.models import User
 
 TODAY = "2026-11-28"

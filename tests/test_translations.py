@@ -111,7 +111,7 @@ def target_for_pages(db):
     import datetime
 
     from core.cefr import Level, Skill
-    from schools.models import Target
+    from progress.models import Target
 
     return Target.objects.create(
         name="LEA 2030",

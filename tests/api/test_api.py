@@ -10,7 +10,8 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create
 from core.cefr import Level, Skill
 from progress import dashboard
-from schools.models import Result, Target
+from progress.models import Target
+from schools.models import Result
 from schools.services import result_record
 from tests.conftest import enrol, make_pupil
 

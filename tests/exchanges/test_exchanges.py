@@ -9,7 +9,7 @@ from core.cefr import Level, Skill
 from exchanges.models import ExchangeActivity, Partner
 from exchanges.services import exchange_save, partner_save
 from progress import exchange_stats
-from schools.models import Target
+from progress.models import Target
 from schools.services import result_record
 from tests.conftest import enrol, make_group, make_pupil
 

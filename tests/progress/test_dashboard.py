@@ -12,10 +12,11 @@ from pypdf import PdfReader
 
 from core.cefr import Level, Skill, Track
 from progress import dashboard
+from progress.models import Target
 from progress.targets import target_progress, target_trend
 from progress.targets import target_progress as progress_of
 from schools import levels, services
-from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear, Target
+from schools.models import Enrolment, Group, Pupil, Result, School, SchoolYear
 from schools.services import instrument_create
 
 TODAY = datetime.date.today()

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from core.cefr import Level, Skill
+from progress.models import Target
 from progress.targets import target_progress, target_trend
-from schools.models import Target
 from tests.progress.conftest import YEAR_START, build_random_city
 from tests.progress.oracle import oracle_progress
 

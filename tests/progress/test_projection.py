@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
+from progress.models import Target
 from progress.targets import Figures, TrendPoint, project
-from schools.models import Target
 
 TODAY = datetime.date(2026, 12, 2)
 

@@ -8,20 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from accounts.models import Membership
 from core.cefr import Level, Skill, Track
 from exchanges.models import ExchangeActivity, Partner
-from schools.models import (
-    CutScore,
-    Enrolment,
-    Group,
-    Instrument,
-    Membership,
-    Pupil,
-    Result,
-    School,
-    SchoolYear,
-    Target,
-)
+from progress.models import Target
+from schools.models import CutScore, Enrolment, Group, Instrument, Pupil, Result, School, SchoolYear
 
 
 def assert_refused(obj, message):

@@ -4,8 +4,9 @@ from io import StringIO
 from django.core.management import call_command
 
 from core.cefr import Level, Skill
+from progress.models import Target
 from progress.targets import target_progress
-from schools.models import Pupil, Result, SchoolYear, SelfAssessment, Target
+from schools.models import Pupil, Result, SchoolYear, SelfAssessment
 from schools.services import result_record, self_assessment_record
 from taalpad.models import User
 from tests.conftest import enrol, make_group, make_pupil

@@ -1,0 +1,65 @@
+"""The municipality's targets: what the progress layer measures the city against."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.cefr import Level, Sector, Skill, Track
+
+
+class Target(models.Model):
+    """A goal of the municipality: the share of a population at or above a level by a date."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    threshold = models.PositiveSmallIntegerField(
+        _("threshold level"), choices=Level.choices, default=Level.B1
+    )
+    required_skills = models.JSONField(_("required skills"), default=list)
+    sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    tracks = models.JSONField(_("tracks"), default=list, blank=True)
+    year_levels = models.JSONField(_("year levels"), default=list, blank=True)
+    share = models.DecimalField(
+        _("share to reach"),
+        max_digits=4,
+        decimal_places=3,
+        help_text=_("As a fraction: 0.500 is half of the population."),
+    )
+    deadline = models.DateField(_("deadline"))
+    baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
+
+    class Meta:
+        db_table = "schools_target"  # the table it had in schools/, kept when it moved
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["deadline", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lte=1),
+                name="target_share_fraction",
+                violation_error_message=_("The share to reach lies above 0 and at most 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__gte=Level.A1, threshold__lte=Level.C2),
+                name="target_threshold_level",
+                violation_error_message=_("The threshold is a level from A1 to C2."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        skills = self.required_skills or []
+        if not skills or not set(skills) <= set(Skill.values) or len(set(skills)) != len(skills):
+            errors["required_skills"] = _("Choose one or more different skills.")
+        if not set(self.sectors or []) <= set(Sector.values):
+            errors["sectors"] = _("Unknown sector.")
+        if not set(self.tracks or []) <= set(Track.values):
+            errors["tracks"] = _("Unknown track.")
+        if not all(isinstance(y, int) and 1 <= y <= 8 for y in self.year_levels or []):
+            errors["year_levels"] = _("Year levels are whole numbers from 1 to 8.")
+        if errors:
+            raise ValidationError(errors)
