@@ -3,6 +3,7 @@
 import copy
 import datetime
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
@@ -13,6 +14,7 @@ from accounts.roles import Role
 from api.base import CodeField
 from api.permissions import HasRole
 from core.cefr import Level, Skill
+from core.inputs import parse_date_param
 from progress.models import Target
 from progress.targets import target_progress, target_trend
 
@@ -109,12 +111,10 @@ class TargetViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
         target = self.get_object()
-        day = datetime.date.today()
-        if request.query_params.get("date"):
-            try:
-                day = datetime.date.fromisoformat(request.query_params["date"])
-            except ValueError:
-                raise exceptions.ValidationError({"date": ["Use YYYY-MM-DD."]}) from None
+        try:
+            day = parse_date_param(request.query_params.get("date")) or datetime.date.today()
+        except ValidationError as error:
+            raise exceptions.ValidationError(error.message_dict) from None
         return Response(progress_payload(target_progress(target=target, on=day)))
 
     @extend_schema(

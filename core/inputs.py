@@ -90,6 +90,27 @@ def search_text(value):
     return text.strip()[:SEARCH_LENGTH]
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date_param(value, *, field="date"):
+    """The day a page or API answer is asked for (`?date=2026-10-01`): None when absent,
+    else an existing ISO date in the years a school year may start (2000 to 2100)."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError
+        day = datetime.date.fromisoformat(text)
+        if not 2000 <= day.year <= 2100:
+            raise ValueError
+    except ValueError:
+        message = _("Give the date as YYYY-MM-DD between 2000 and 2100 (not “%(value)s”).")
+        raise ValidationError({field: message % {"value": quoted(text)}}) from None
+    return day
+
+
 def optional_int(value):
     """A whole number from a query parameter such as `?target=` or `?school=`, or None when
     it is missing or not one."""

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, MunicipalityMember
+from core import schoolyear
 from core.cefr import MAX_YEAR_LEVEL, Level, Sector, Skill, Track
 from exchanges.models import Bundesland, ExchangeActivity, Partner
 from progress.models import Target
@@ -567,8 +568,8 @@ class _CityBuilder:
             periods = []
             for school, track, level, start_year, part in years:
                 group = self.group_of[pupil_index, start_year, school.pk]
-                starts_on = datetime.date(start_year, 8, 1)
-                ends_on = datetime.date(start_year + 1, 7, 31)
+                starts_on = schoolyear.first_day(start_year)
+                ends_on = schoolyear.last_day(start_year)
                 if part == "until_feb":
                     ends_on = datetime.date(start_year + 1, 1, 31)
                 elif part == "from_feb":

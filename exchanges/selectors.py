@@ -3,13 +3,13 @@ participating pupils, pupils enrolled, contact hours and partner cities, with th
 totals. Exact figures; whoever shows them to the municipality suppresses them first
 (`progress.exchange_stats`). A fixed number of queries, whatever the number of pupils."""
 
-import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Sum, When
+from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Q, Sum, When
 from django.db.models.functions import ExtractYear
 
-from exchanges.models import ExchangeActivity
+from core import schoolyear
+from exchanges.models import ExchangeActivity, Partner
 from schools.models import Enrolment, School, SchoolYear
 
 
@@ -65,7 +65,7 @@ def exchange_figures(*, school_years, schools=None):
     if not years:
         return [], {}
     first = min(years)
-    start, end = datetime.date(first, 8, 1), datetime.date(max(years) + 1, 7, 31)
+    start, end = schoolyear.first_day(first), schoolyear.last_day(max(years))
     activities = ExchangeActivity.objects.filter(starts_on__gte=start, starts_on__lte=end)
     enrolments = Enrolment.objects.filter(group__school_year__start_year__in=list(years))
     school_list = (
@@ -139,3 +139,27 @@ def exchange_figures(*, school_years, schools=None):
             if place not in total.partner_cities:
                 total.partner_cities.append(place)
     return result, city
+
+
+def with_participant_counts(activities):
+    return activities.annotate(participant_count=Count("participants", distinct=True))
+
+
+def partners_with_counts(*, query=""):
+    """Partners with how many activities and schools they had, matching `query` if given."""
+    partners = Partner.objects.annotate(
+        activity_count=Count("activities", distinct=True),
+        school_count=Count("activities__school", distinct=True),
+    ).order_by("city", "name")
+    if query:
+        partners = partners.filter(Q(name__icontains=query) | Q(city__icontains=query))
+    return partners
+
+
+def schools_of_partner(partner):
+    """[{school__name, activities}]: the schools that worked with `partner`, and how often."""
+    return (
+        partner.activities.values("school__name")
+        .annotate(activities=Count("id"))
+        .order_by("school__name")
+    )

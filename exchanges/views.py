@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +13,12 @@ from accounts.decorators import school_staff_only
 from core.forms import apply_errors
 from core.inputs import optional_int, search_text
 from exchanges.access import exchanges_visible_to
-from exchanges.selectors import exchange_figures
+from exchanges.selectors import (
+    exchange_figures,
+    partners_with_counts,
+    schools_of_partner,
+    with_participant_counts,
+)
 from schools.access import pupils_visible_to, schools_staffed_by
 from schools.models import Group, SchoolYear
 from schools.selectors import school_years_with_choice
@@ -33,9 +37,9 @@ def exchange_list(request):
     if year:
         activities = activities.filter(starts_on__gte=year.starts_on, starts_on__lte=year.ends_on)
     activities = (
-        activities.select_related("school")
+        with_participant_counts(activities)
+        .select_related("school")
         .prefetch_related("partners")
-        .annotate(participant_count=Count("participants", distinct=True))
         .order_by("-starts_on", "title")
     )
     # The school's own figures, in full: these are the viewer's own pupils in aggregate.
@@ -200,12 +204,7 @@ def participant_remove(request, activity_id, pupil_id):
 @school_staff_only
 def partner_list(request):
     query = search_text(request.GET.get("q", ""))
-    partners = Partner.objects.annotate(
-        activity_count=Count("activities", distinct=True),
-        school_count=Count("activities__school", distinct=True),
-    ).order_by("city", "name")
-    if query:
-        partners = partners.filter(Q(name__icontains=query) | Q(city__icontains=query))
+    partners = partners_with_counts(query=query)
     return render(
         request,
         "exchanges/partner_list.html",
@@ -217,11 +216,7 @@ def partner_list(request):
 @school_staff_only
 def partner_detail(request, partner_id):
     partner = get_object_or_404(Partner, pk=partner_id)
-    schools = (
-        partner.activities.values("school__name")
-        .annotate(activities=Count("id"))
-        .order_by("school__name")
-    )
+    schools = schools_of_partner(partner)
     return render(
         request,
         "exchanges/partner_detail.html",

@@ -15,6 +15,7 @@ from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from core import schoolyear
 from core.cefr import Level, Skill
 
 SKILL_COLOURS = {
@@ -124,7 +125,7 @@ def draw_trend(axes, data, *, fontsize=9):
             label=_("Share that reaches the target"),
         )
         last_day, last_share = known[-1]
-        if (last_day.month, last_day.day) != (7, 31):
+        if not schoolyear.is_last_day(last_day):
             axes.plot(
                 [last_day],
                 [last_share],

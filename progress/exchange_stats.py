@@ -93,8 +93,9 @@ def _sum(*figures):
 
 
 def level_change(*, schools=None, suppress=True, since=None):
-    """{skill: (pairs, mean change in levels)} from each participant's last result before an
-    activity to their first result after it; pairs below the minimum are withheld."""
+    """{skill: (pairs, mean change in levels)} from each participant's level before an activity
+    to their first level after it, read from the level table; pairs below the minimum are
+    withheld."""
     filters, params = [], []
     if schools is not None:
         ids = [s.pk for s in schools]
@@ -112,26 +113,25 @@ def level_change(*, schools=None, suppress=True, since=None):
             WHERE 1 = 1{where}
         ),
         before AS (
-            SELECT pairs.pupil_id, pairs.activity_id, r.skill, r.level,
-                   ROW_NUMBER() OVER (PARTITION BY pairs.pupil_id, pairs.activity_id, r.skill
-                                      ORDER BY r.assessed_on DESC, r.entered_at DESC, r.id DESC)
-                       AS rank
-            FROM pairs JOIN schools_result r
-                 ON r.pupil_id = pairs.pupil_id AND r.assessed_on < pairs.starts_on
+            -- the level each participant held the day before the activity began
+            SELECT pairs.pupil_id, pairs.activity_id, span.skill, span.level
+            FROM pairs JOIN schools_levelspan span
+                 ON span.pupil_id = pairs.pupil_id AND span.valid_from < pairs.starts_on
+                AND span.valid_to >= pairs.starts_on
         ),
         after AS (
-            SELECT pairs.pupil_id, pairs.activity_id, r.skill, r.level,
-                   ROW_NUMBER() OVER (PARTITION BY pairs.pupil_id, pairs.activity_id, r.skill
-                                      ORDER BY r.assessed_on ASC, r.entered_at DESC, r.id DESC)
-                       AS rank
-            FROM pairs JOIN schools_result r
-                 ON r.pupil_id = pairs.pupil_id AND r.assessed_on > pairs.ends_on
+            -- the first level they were given after it ended
+            SELECT pairs.pupil_id, pairs.activity_id, span.skill, span.level,
+                   ROW_NUMBER() OVER (PARTITION BY pairs.pupil_id, pairs.activity_id, span.skill
+                                      ORDER BY span.valid_from) AS rank
+            FROM pairs JOIN schools_levelspan span
+                 ON span.pupil_id = pairs.pupil_id AND span.valid_from > pairs.ends_on
         )
         SELECT before.skill, COUNT(*), SUM(after.level - before.level)
         FROM before JOIN after
              ON after.pupil_id = before.pupil_id AND after.activity_id = before.activity_id
             AND after.skill = before.skill
-        WHERE before.rank = 1 AND after.rank = 1
+        WHERE after.rank = 1
         GROUP BY before.skill
     """
     with connection.cursor() as cursor:

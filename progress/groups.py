@@ -4,8 +4,8 @@ is suppressed; the access layer decides beforehand which groups a person may ope
 
 from core.cefr import Skill
 from progress.targets import default_target, meets_target
+from schools.levels import levels_on
 from schools.selectors import (
-    current_levels,
     expected_levels,
     pupils_enrolled,
     quality_flags,
@@ -18,7 +18,7 @@ def group_overview(group, *, today):
     on = reference_date(group, today)
     pupils = list(pupils_enrolled(group=group, on=on))
     pupil_ids = [pupil.pk for pupil in pupils]
-    levels = current_levels(pupils=pupil_ids, on=on)
+    levels = levels_on(pupils=pupil_ids, on=on)
     expected = expected_levels(school=group.school)
     target = default_target(on)
     flags = quality_flags(pupil_ids=pupil_ids, school_year=group.school_year, today=today)

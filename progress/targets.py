@@ -22,8 +22,12 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.http import Http404
+from django.utils.translation import gettext as _
 
+from core import schoolyear
 from core.cefr import Level, Skill, Track
+from core.inputs import optional_int
 from progress import data_version, suppression
 from progress.models import Target
 from schools.models import School, SchoolYear
@@ -35,6 +39,18 @@ def default_target(on=None):
     on = on or datetime.date.today()
     upcoming = Target.objects.filter(deadline__gte=on).order_by("deadline", "pk").first()
     return upcoming or Target.objects.order_by("-deadline", "-pk").first()
+
+
+def chosen_target(value, *, on=None):
+    """The target a page or export is asked for by `?target=`: the default when none is
+    named; a value that names no target is a 404, never another target's figures."""
+    if value is None or str(value).strip() == "":
+        return default_target(on)
+    target_id = optional_int(value)
+    target = Target.objects.filter(pk=target_id).first() if target_id is not None else None
+    if target is None:
+        raise Http404(_("No such target."))
+    return target
 
 
 def meets_target(levels, target):
@@ -384,7 +400,7 @@ def _query_cells(target, dates, *, school_ids=None):
 def met_by_participation(*, target, on, since, school_ids=None):
     """{True: Figures, False: Figures}: the population on `on` split by whether the pupil took
     part in an exchange activity that started after `since` and on or before `on`."""
-    day = min(on, target.deadline)
+    day = schoolyear.clipped_to_deadline(on, target.deadline)
     ctes, params = _per_pupil(target, [day], school_ids)
     date_sql = _date_param(connection.vendor)
     sql = f"""{ctes},
@@ -571,11 +587,7 @@ PROJECTION_MIN_YEARS = 2
 def finished_year_points(points, *, today):
     """The points on 31 July of school years that have ended: the ones a projection fits.
     (Today's point is another moment of its school year: it is drawn, not fitted.)"""
-    return [
-        point
-        for point in points
-        if (point.date.month, point.date.day) == (7, 31) and point.date < today
-    ]
+    return [point for point in points if schoolyear.is_last_day(point.date) and point.date < today]
 
 
 def project(target, points, *, today):
@@ -622,7 +634,7 @@ class Trend:
 def figures_date(target, on, *, suppress):
     """The day figures asked for `on` are read on: the deadline once it has passed, and for
     the municipality (`suppress`) the latest reference date on or before that."""
-    day = min(on, target.deadline)
+    day = schoolyear.clipped_to_deadline(on, target.deadline)
     return suppression.reference_date(day) if suppress else day
 
 
@@ -636,7 +648,7 @@ def trend_dates(target, today, *, suppress=False):
         first = min(first, SchoolYear.start_year_of(target.baseline_on))
     dates = []
     for start_year in range(first, SchoolYear.start_year_of(end) + 1):
-        year_end = datetime.date(start_year + 1, 7, 31)
+        year_end = schoolyear.last_day(start_year)
         dates.append(min(year_end, end))
     return dates
 

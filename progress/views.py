@@ -6,6 +6,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,12 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import security_log
 from accounts.decorators import coordinator_only, municipality_only, school_staff_only
 from core.cefr import Level, Skill
-from core.inputs import optional_int
+from core.inputs import optional_int, parse_date_param
 from core.tabular import write_csv, write_xlsx
 from progress import charts, dashboard, exchange_stats, groups, report, suppression
 from progress.forms import TargetForm
 from progress.models import Target
-from progress.targets import default_target
+from progress.targets import chosen_target
 from schools.access import can_manage_school, groups_visible_to, schools_managed_by
 from schools.models import SchoolYear
 
@@ -40,20 +41,15 @@ CHART_PARTS = {
 
 
 def _choices(request):
-    """The target and date asked for, or the defaults; a bad date falls back to today."""
+    """The target and date asked for (the defaults when none is named). An unknown target is a
+    404; a date that cannot be read falls back to today with a message saying so."""
     today = datetime.date.today()
-    target = None
-    target_id = optional_int(request.GET.get("target"))
-    if target_id is not None:
-        target = Target.objects.filter(pk=target_id).first()
-    target = target or default_target(today)
-    on = today
-    if request.GET.get("date"):
-        try:
-            on = datetime.date.fromisoformat(request.GET["date"])
-        except ValueError:
-            messages.warning(request, _("That date could not be read; today is shown."))
-    return target, on
+    try:
+        on = parse_date_param(request.GET.get("date")) or today
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+        on = today
+    return chosen_target(request.GET.get("target"), on=today), on
 
 
 def _board(request, *, school=None, parts=dashboard.PARTS):

@@ -12,9 +12,16 @@ cannot follow other rules than the results:
 """
 
 from django.db import connection
+from django.db.models import F
 
 from schools import signals
 from schools.models import LevelSpan
+
+# "Latest" result: the latest date; on the same date, the one entered last (then the highest
+# id). The ORM ordering and the SQL of the derivation below are both made from this one list.
+LATEST_ORDER = ("assessed_on", "entered_at", "id")
+LATEST_FIRST = [F("pk" if column == "id" else column).desc() for column in LATEST_ORDER]
+_LAST_OF_DAY_SQL = ", ".join(f"{column} DESC" for column in LATEST_ORDER[1:])
 
 COLUMNS = "pupil_id, skill, level, valid_from, valid_to"
 CHUNK = 500  # pupils per statement: well below every database's parameter limit
@@ -30,12 +37,22 @@ def _derived(where="", params=()):
         FROM (
             SELECT pupil_id, skill, level, assessed_on,
                    ROW_NUMBER() OVER (PARTITION BY pupil_id, skill, assessed_on
-                                      ORDER BY entered_at DESC, id DESC) AS rank
+                                      ORDER BY {_LAST_OF_DAY_SQL}) AS rank
             FROM schools_result {where}
         ) last_of_day
         WHERE rank = 1
     """
     return sql, [LevelSpan.OPEN_END.isoformat(), *params]
+
+
+def levels_on(*, pupils, on):
+    """{pupil id: {skill: level}}: the current level of each pupil in `pupils` (a queryset or
+    ids) in every skill assessed by `on`, read from the level table in one query."""
+    spans = LevelSpan.objects.filter(pupil__in=pupils, valid_from__lte=on, valid_to__gt=on)
+    levels = {}
+    for pupil_id, skill, level in spans.values_list("pupil_id", "skill", "level"):
+        levels.setdefault(pupil_id, {})[skill] = level
+    return levels
 
 
 def refresh(pupil_ids, skills=None, *, since=None):

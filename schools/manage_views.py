@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ from .forms import (
     StaffInviteForm,
 )
 from .models import Enrolment, Group, Pupil
-from .selectors import school_years_with_choice
+from .selectors import school_years_with_choice, staff_with_group_counts, with_pupil_counts
 
 
 def _managed_school(request, school_id):
@@ -51,17 +51,10 @@ def school_detail(request, school_id):
     school = _managed_school(request, school_id)
     years, school_year = school_years_with_choice(request.GET.get("year"))
     today = datetime.date.today()
+    # This year: the pupils in each group today; another year: everyone who was in it.
+    on = today if school_year == current_school_year() else None
     groups = (
-        Group.objects.filter(school=school, school_year=school_year)
-        .annotate(
-            pupil_count=Count(
-                "enrolments",
-                filter=Q(enrolments__starts_on__lte=today, enrolments__ends_on__gte=today)
-                if school_year == current_school_year()
-                else Q(),
-                distinct=True,
-            )
-        )
+        with_pupil_counts(Group.objects.filter(school=school, school_year=school_year), on=on)
         .prefetch_related("teachers")
         .order_by("year_level", "name")
     )
@@ -279,18 +272,7 @@ def staff_list(request, school_id):
                 )
             return redirect("staff_list", school_id=school.pk)
     school_year = current_school_year()
-    staff = (
-        school.memberships.select_related("user")
-        .annotate(
-            group_count=Count(
-                "user__taught_groups",
-                filter=Q(
-                    user__taught_groups__school=school, user__taught_groups__school_year=school_year
-                ),
-            )
-        )
-        .order_by("role", "user__name")
-    )
+    staff = staff_with_group_counts(school=school, school_year=school_year)
     context = {
         "title": _("Staff of %(school)s") % {"school": school.name},
         "school": school,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import schoolyear
 from core.cefr import MAX_YEAR_LEVEL, TRACKS_BY_SECTOR, Level, Sector, Skill, Track
 
 BRIN_PATTERN = r"^[0-9]{2}[A-Z]{2}$"
@@ -73,16 +74,16 @@ class SchoolYear(models.Model):
 
     @property
     def starts_on(self):
-        return datetime.date(self.start_year, 8, 1)
+        return schoolyear.first_day(self.start_year)
 
     @property
     def ends_on(self):
-        return datetime.date(self.start_year + 1, 7, 31)
+        return schoolyear.last_day(self.start_year)
 
     @staticmethod
     def start_year_of(day):
         """The calendar year in which the school year containing `day` began."""
-        return day.year if day.month >= 8 else day.year - 1
+        return schoolyear.school_year_of(day)
 
 
 class Group(models.Model):

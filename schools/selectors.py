@@ -2,15 +2,13 @@
 
 import datetime
 
-from django.db.models import F, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from core.cefr import Skill
 
+from .levels import LATEST_FIRST
 from .models import Enrolment, ExpectedLevel, Instrument, Pupil, Result, SchoolYear
-
-# "Latest" means: latest date; on the same date, the one entered last.
-LATEST_FIRST = [F("assessed_on").desc(), F("entered_at").desc(), F("pk").desc()]
 
 
 def _latest_per_pupil_and_skill(results):
@@ -31,20 +29,6 @@ def pupil_current_results(*, pupil, on, results=None):
         .select_related("instrument", "entered_by")
     )
     return {result.skill: result for result in _latest_per_pupil_and_skill(results)}
-
-
-def current_levels(*, pupils, on):
-    """{pupil id: {skill: level}} for every pupil in `pupils` that was assessed by `on`.
-
-    `pupils` is a queryset or a list of ids. One query, whatever the number of pupils:
-    the latest result per pupil and skill is picked by a window function in the database.
-    """
-    results = Result.objects.filter(pupil__in=pupils, assessed_on__lte=on)
-    levels = {}
-    rows = _latest_per_pupil_and_skill(results).values_list("pupil_id", "skill", "level")
-    for pupil_id, skill, level in rows:
-        levels.setdefault(pupil_id, {})[skill] = level
-    return levels
 
 
 def pupils_enrolled(*, group, on):
@@ -167,3 +151,19 @@ def school_years_with_choice(wanted):
     current_start = SchoolYear.start_year_of(datetime.date.today())
     current = next((y for y in years if y.start_year == current_start), years[0] if years else None)
     return years, next((y for y in years if str(y.start_year) == str(wanted)), current)
+
+
+def with_pupil_counts(groups, *, on=None):
+    """`groups` with `pupil_count`: the pupils enrolled on `on` (None: ever in the group)."""
+    running = Q(enrolments__starts_on__lte=on, enrolments__ends_on__gte=on) if on else Q()
+    return groups.annotate(pupil_count=Count("enrolments", filter=running, distinct=True))
+
+
+def staff_with_group_counts(*, school, school_year):
+    """The school's memberships with `group_count`: the groups each teaches that year."""
+    taught = Q(user__taught_groups__school=school, user__taught_groups__school_year=school_year)
+    return (
+        school.memberships.select_related("user")
+        .annotate(group_count=Count("user__taught_groups", filter=taught))
+        .order_by("role", "user__name")
+    )

@@ -2,7 +2,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,6 +29,7 @@ from .selectors import (
     latest_self_assessments,
     pupil_current_results,
     pupil_results,
+    with_pupil_counts,
 )
 
 
@@ -38,13 +38,7 @@ from .selectors import (
 def teacher_start(request):
     school_year = current_school_year()
     today = datetime.date.today()
-    groups = groups_taught_by(request.user, school_year=school_year).annotate(
-        pupil_count=Count(
-            "enrolments",
-            filter=Q(enrolments__starts_on__lte=today, enrolments__ends_on__gte=today),
-            distinct=True,
-        )
-    )
+    groups = with_pupil_counts(groups_taught_by(request.user, school_year=school_year), on=today)
     context = {"title": _("My groups"), "school_year": school_year, "groups": groups}
     return render(request, "schools/teacher_start.html", context)
 

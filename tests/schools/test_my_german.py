@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from core.cefr import Level, Skill
 from exchanges.models import ExchangeActivity, Partner
+from schools.levels import levels_on
 from schools.models import SelfAssessment
-from schools.selectors import current_levels, pupil_current_results
+from schools.selectors import pupil_current_results
 from schools.services import result_record, self_assessment_record
 
 
@@ -109,7 +110,7 @@ def test_a_self_assessment_is_saved_and_shown_to_the_teacher_but_never_counted(
     page = client.get(reverse("pupil_detail", args=[history.pk])).content.decode()
     assert "The pupil's own rating" in page and "Writing: <strong>C1</strong>" in page
     # The teacher's figures do not change: no writing result exists.
-    levels = current_levels(pupils=[history.pk], on=datetime.date.today())
+    levels = levels_on(pupils=[history.pk], on=datetime.date.today())
     assert Skill.WRITING not in levels[history.pk]
 
 
