@@ -232,16 +232,15 @@ def main():
 
     django.setup()
     from django.core.cache import cache
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
-    from progress import charts, dashboard, data_version
+    from progress import data_version
     from progress.targets import default_target, target_progress, target_trend
     from schools import levels
-    from schools.models import ImportBatch, Instrument, Pupil, Result, SchoolYear
+    from schools.models import Pupil, Result, SchoolYear
     from taalpad.models import User
 
     if args.build:
@@ -360,79 +359,18 @@ def main():
         )
         table.add("pupil's own page (Mijn Duits)", timed(lambda r: own.get("/me/"), runs), trivial)
 
-        # Writes --------------------------------------------------------------------------------
-        rated = {i.skill: i for i in Instrument.objects.filter(kind="rated", school__isnull=True)}
-        pupils = list(Pupil.objects.filter(enrolments__group=group))
-
-        def grid_save(run):
-            """One save of the class grid with a column per skill: 30 × 5 results."""
-            day = today - datetime.timedelta(days=1 + run % 60)
-            chosen = "&".join(f"instrument={i.pk}" for i in rated.values())
-            url = f"/groups/{group.pk}/grid/?{chosen}&date={day}"
-            data = {
-                f"value-{i.pk}-{p.pk}": str((p.pk + run) % 4 + 1)
-                for i in rated.values()
-                for p in pupils
-            }
-            response = staff.post(url, data)
-            assert response.status_code == 302, response.status_code
-
-        def clear_grid_day(run):
-            """Outside the timing: the day's earlier bench results go, so each save writes."""
-            day = today - datetime.timedelta(days=1 + run % 60)
-            Result.objects.filter(pupil__in=pupils, assessed_on=day).delete()
-            levels.refresh(p.pk for p in pupils)
-
-        table.add(
-            f"grid save, {len(pupils)} pupils × {len(rated)} skills, one request",
-            timed(grid_save, runs, clear_grid_day),
+        rows = measure_writes(
+            table,
+            runs=runs,
+            today=today,
+            group=group,
+            staff=staff,
+            boss=boss,
+            school=school,
+            coordinator=coordinator,
+            import_rows=args.import_rows,
         )
-
-        files = [import_file(school, args.import_rows, run) for run in range(3)]
-        batches = []
-
-        def dry_run(run):
-            content, _rows = files[run]
-            upload = SimpleUploadedFile("results.csv", content, "text/csv")
-            response = boss.post(f"/schools/{school.pk}/import/results/", {"file": upload})
-            assert response.status_code == 200
-            batches.append(ImportBatch.objects.filter(created_by=coordinator).latest("pk"))
-
-        def commit(run):
-            response = boss.post(f"/imports/{batches[run].pk}/confirm/")
-            assert response.status_code == 302, response.status_code
-
-        def clear_import_days(run):
-            """Outside the timing: results an earlier bench run imported for these dates go,
-            so that every commit writes 10 000 new results."""
-            days = [today - datetime.timedelta(days=20 + 2 * run + i) for i in range(2)]
-            pupils_of_school = Pupil.objects.filter(enrolments__group__school=school)
-            touched = Result.objects.filter(
-                pupil__in=pupils_of_school, assessed_on__in=days, instrument__kind="rated"
-            )
-            pupil_ids = set(touched.values_list("pupil_id", flat=True))
-            touched.delete()
-            levels.refresh(pupil_ids)
-
-        rows = files[0][1]
-        table.add(f"import of {rows} rows: dry run", timed(dry_run, 3, clear_import_days))
-        table.add(f"import of {rows} rows: commit", timed(commit, 3))
-
-        # Charts --------------------------------------------------------------------------------
-        board = dashboard.build(target=target, on=today, suppress=True)
-        data = dashboard.trend_data(board)
-        table.add(
-            "floor: bare matplotlib trend render", timed(lambda r: charts.trend_chart(data), runs)
-        )
-        table.add(
-            "trend chart, cold (through the cache code)",
-            timed(lambda r: charts.cached_svg("trend", data, charts.trend_chart), runs, cold),
-            "floor: bare matplotlib trend render",
-        )
-        table.add(
-            "trend chart, from the cache",
-            timed(lambda r: charts.cached_svg("trend", data, charts.trend_chart), runs),
-        )
+        measure_charts(table, target=target, today=today, runs=runs, cold=cold)
 
     # Throughput under gunicorn -------------------------------------------------------------------
     from django.conf import settings
@@ -481,6 +419,94 @@ def main():
     print_targets(table, connection.vendor, rows, upload)
     missing, extra, _pupils = levels.differences()
     print(f"level table after the run's writes: {missing} missing, {extra} extra spans")
+
+
+def measure_writes(table, *, runs, today, group, staff, boss, school, coordinator, import_rows):
+    """The grid save and the import, each write measured with its clean-up outside the timing;
+    returns the import's row count."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schools import levels
+    from schools.models import ImportBatch, Instrument, Pupil, Result
+
+    # Writes --------------------------------------------------------------------------------
+    rated = {i.skill: i for i in Instrument.objects.filter(kind="rated", school__isnull=True)}
+    pupils = list(Pupil.objects.filter(enrolments__group=group))
+
+    def grid_save(run):
+        """One save of the class grid with a column per skill: 30 × 5 results."""
+        day = today - datetime.timedelta(days=1 + run % 60)
+        chosen = "&".join(f"instrument={i.pk}" for i in rated.values())
+        url = f"/groups/{group.pk}/grid/?{chosen}&date={day}"
+        data = {
+            f"value-{i.pk}-{p.pk}": str((p.pk + run) % 4 + 1)
+            for i in rated.values()
+            for p in pupils
+        }
+        response = staff.post(url, data)
+        assert response.status_code == 302, response.status_code
+
+    def clear_grid_day(run):
+        """Outside the timing: the day's earlier bench results go, so each save writes."""
+        day = today - datetime.timedelta(days=1 + run % 60)
+        Result.objects.filter(pupil__in=pupils, assessed_on=day).delete()
+        levels.refresh(p.pk for p in pupils)
+
+    table.add(
+        f"grid save, {len(pupils)} pupils × {len(rated)} skills, one request",
+        timed(grid_save, runs, clear_grid_day),
+    )
+
+    files = [import_file(school, import_rows, run) for run in range(3)]
+    batches = []
+
+    def dry_run(run):
+        content, _rows = files[run]
+        upload = SimpleUploadedFile("results.csv", content, "text/csv")
+        response = boss.post(f"/schools/{school.pk}/import/results/", {"file": upload})
+        assert response.status_code == 200
+        batches.append(ImportBatch.objects.filter(created_by=coordinator).latest("pk"))
+
+    def commit(run):
+        response = boss.post(f"/imports/{batches[run].pk}/confirm/")
+        assert response.status_code == 302, response.status_code
+
+    def clear_import_days(run):
+        """Outside the timing: results an earlier bench run imported for these dates go,
+        so that every commit writes 10 000 new results."""
+        days = [today - datetime.timedelta(days=20 + 2 * run + i) for i in range(2)]
+        pupils_of_school = Pupil.objects.filter(enrolments__group__school=school)
+        touched = Result.objects.filter(
+            pupil__in=pupils_of_school, assessed_on__in=days, instrument__kind="rated"
+        )
+        pupil_ids = set(touched.values_list("pupil_id", flat=True))
+        touched.delete()
+        levels.refresh(pupil_ids)
+
+    rows = files[0][1]
+    table.add(f"import of {rows} rows: dry run", timed(dry_run, 3, clear_import_days))
+    table.add(f"import of {rows} rows: commit", timed(commit, 3))
+    return rows
+
+
+def measure_charts(table, *, target, today, runs, cold):
+    from progress import charts, dashboard
+
+    # Charts --------------------------------------------------------------------------------
+    board = dashboard.build(target=target, on=today, suppress=True)
+    data = dashboard.trend_data(board)
+    table.add(
+        "floor: bare matplotlib trend render", timed(lambda r: charts.trend_chart(data), runs)
+    )
+    table.add(
+        "trend chart, cold (through the cache code)",
+        timed(lambda r: charts.cached_svg("trend", data, charts.trend_chart), runs, cold),
+        "floor: bare matplotlib trend render",
+    )
+    table.add(
+        "trend chart, from the cache",
+        timed(lambda r: charts.cached_svg("trend", data, charts.trend_chart), runs),
+    )
 
 
 def print_targets(table, vendor, import_rows, upload):

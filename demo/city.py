@@ -506,10 +506,15 @@ class _CityBuilder:
         return plans
 
     def build_pupils_and_groups(self):
-        rng = self.rng
         plans = self._pupil_plans()
+        self._build_groups(plans)
+        self._assign_teachers()
+        pupils = self._build_pupils(plans)
+        self._build_enrolments(pupils, plans)
+
+    def _build_groups(self, plans):
+        """Split each (school, year, track, level) cell into classes of at most 28."""
         year_by_start = {y.start_year: y for y in self.school_years}
-        # Groups: split each (school, year, track, level) cell into classes of at most 28.
         cells = {}
         for pupil_index, years in enumerate(plans):
             for school, track, level, start_year, _part in years:
@@ -518,34 +523,25 @@ class _CityBuilder:
         self.group_of = {}
         for (school_id, start_year, track, level), members in sorted(cells.items()):
             count = max(1, math.ceil(len(members) / 28))
-            cell_groups = []
-            for number in range(count):
-                # A, B, … Z, then A2, B2, … for the very large cities of the benchmark
-                letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[number % 26] + (
-                    str(number // 26 + 1) if number >= 26 else ""
+            cell_groups = [
+                Group(
+                    school_id=school_id,
+                    school_year=year_by_start[start_year],
+                    name=_group_name(track, level, number),
+                    year_level=level,
+                    track=track,
                 )
-                name = (
-                    f"Groep {level}{letter}"
-                    if track == Track.PO
-                    else f"{GROUP_PREFIX[track]}{level}{letter}"
-                )
-                cell_groups.append(
-                    Group(
-                        school_id=school_id,
-                        school_year=year_by_start[start_year],
-                        name=name,
-                        year_level=level,
-                        track=track,
-                    )
-                )
+                for number in range(count)
+            ]
             groups += cell_groups
             for position, pupil_index in enumerate(members):
                 key = (pupil_index, start_year, school_id)
                 self.group_of[key] = cell_groups[position % count]
         Group.objects.bulk_create(groups, batch_size=BATCH)
         self.groups = groups
-        self._assign_teachers()
 
+    def _build_pupils(self, plans):
+        rng = self.rng
         pupils, numbers = [], {s.pk: 0 for s in self.schools}
         for years in plans:
             school = years[-1][0]
@@ -562,7 +558,10 @@ class _CityBuilder:
                 )
             )
         Pupil.objects.bulk_create(pupils, batch_size=BATCH)
+        self.summary.pupils = len(pupils)
+        return pupils
 
+    def _build_enrolments(self, pupils, plans):
         enrolments, self.timeline = [], []
         for pupil_index, (pupil, years) in enumerate(zip(pupils, plans, strict=True)):
             periods = []
@@ -580,7 +579,6 @@ class _CityBuilder:
                 periods.append((starts_on, ends_on, group, track, level))
             self.timeline.append((pupil, periods))
         Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
-        self.summary.pupils = len(pupils)
         self.summary.enrolments = len(enrolments)
 
     def _assign_teachers(self):
@@ -865,3 +863,13 @@ def build_demo_city(*, pupils=6000, seed=2020, today=None, stdout=None):
     today = today or datetime.date.today()
     with transaction.atomic():
         return _CityBuilder(pupils=pupils, seed=seed, today=today, stdout=stdout).build()
+
+
+def _group_name(track, level, number):
+    """'H3A', 'Groep 7B'; after Z come A2, B2, … for the very large cities of the benchmark."""
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[number % 26] + (
+        str(number // 26 + 1) if number >= 26 else ""
+    )
+    if track == Track.PO:
+        return f"Groep {level}{letter}"
+    return f"{GROUP_PREFIX[track]}{level}{letter}"

@@ -33,6 +33,19 @@ class ExchangeFigures:
             if kind in self.by_kind
         ]
 
+    def add(self, other):
+        """Add another school's figures to these (a city's totals)."""
+        self.activities += other.activities
+        self.contact_hours += other.contact_hours
+        self.extra_participants += other.extra_participants
+        self.participants += other.participants
+        self.enrolled += other.enrolled
+        for kind, n in other.by_kind.items():
+            self.by_kind[kind] = self.by_kind.get(kind, 0) + n
+        for place in other.partner_cities:
+            if place not in self.partner_cities:
+                self.partner_cities.append(place)
+
     @property
     def participation_rate(self):
         if self.participants is None or not self.enrolled:
@@ -76,13 +89,30 @@ def exchange_figures(*, school_years, schools=None):
     school_ids = [s.pk for s in school_list]
     activities = activities.filter(school_id__in=school_ids)
     enrolments = enrolments.filter(group__school_id__in=school_ids)
-
     rows = {}
 
     def row(school_id, start_year):
         return rows.setdefault((school_id, start_year), ExchangeFigures())
 
-    # Activities by kind, hours and anonymous participants: one grouped query.
+    _count_activities(activities, row)
+    _count_participants(activities, row)
+    _count_enrolled(enrolments, row)
+    _list_partner_cities(activities, row)
+    by_school = {s.pk: s for s in school_list}
+    result = []
+    for (school_id, start_year), figures in sorted(
+        rows.items(), key=lambda kv: (kv[0][1], by_school[kv[0][0]].name)
+    ):
+        figures.partner_cities.sort()
+        result.append(ExchangeRow(by_school[school_id], years[start_year], figures))
+    city = {}
+    for item in result:
+        city.setdefault(item.school_year.start_year, ExchangeFigures()).add(item.figures)
+    return result, city
+
+
+def _count_activities(activities, row):
+    """Activities by kind, hours and anonymous participants: one grouped query."""
     for item in (
         activities.annotate(start_year=SCHOOL_YEAR)
         .values("school_id", "start_year", "kind")
@@ -93,21 +123,28 @@ def exchange_figures(*, school_years, schools=None):
         figures.by_kind[item["kind"]] = item["n"]
         figures.contact_hours += float(item["hours"] or 0)
         figures.extra_participants += item["extra"] or 0
-    # Distinct participants per school and year: one grouped query.
+
+
+def _count_participants(activities, row):
+    """Distinct participants per school and year: one grouped query."""
     for item in (
         activities.annotate(start_year=SCHOOL_YEAR)
         .values("school_id", "start_year")
         .annotate(pupils=Count("participants", distinct=True))
     ):
         row(item["school_id"], item["start_year"]).participants = item["pupils"]
-    # Pupils enrolled per school and year: one grouped query.
-    for item in enrolments.values("group__school_id", "group__school_year__start_year").annotate(
-        pupils=Count("pupil_id", distinct=True)
-    ):
-        row(item["group__school_id"], item["group__school_year__start_year"]).enrolled = item[
-            "pupils"
-        ]
-    # Partner cities: one query.
+
+
+def _count_enrolled(enrolments, row):
+    """Pupils enrolled per school and year: one grouped query."""
+    grouped = enrolments.values("group__school_id", "group__school_year__start_year")
+    for item in grouped.annotate(pupils=Count("pupil_id", distinct=True)):
+        figures = row(item["group__school_id"], item["group__school_year__start_year"])
+        figures.enrolled = item["pupils"]
+
+
+def _list_partner_cities(activities, row):
+    """Partner cities per school and year: one query."""
     for item in (
         activities.annotate(start_year=SCHOOL_YEAR)
         .values("school_id", "start_year", "partners__city")
@@ -117,28 +154,6 @@ def exchange_figures(*, school_years, schools=None):
             cities = row(item["school_id"], item["start_year"]).partner_cities
             if item["partners__city"] not in cities:
                 cities.append(item["partners__city"])
-
-    by_school = {s.pk: s for s in school_list}
-    result = []
-    for (school_id, start_year), figures in sorted(
-        rows.items(), key=lambda kv: (kv[0][1], by_school[kv[0][0]].name)
-    ):
-        figures.partner_cities.sort()
-        result.append(ExchangeRow(by_school[school_id], years[start_year], figures))
-    city = {}
-    for item in result:
-        total = city.setdefault(item.school_year.start_year, ExchangeFigures())
-        total.activities += item.figures.activities
-        total.contact_hours += item.figures.contact_hours
-        total.extra_participants += item.figures.extra_participants
-        total.participants += item.figures.participants
-        total.enrolled += item.figures.enrolled
-        for kind, n in item.figures.by_kind.items():
-            total.by_kind[kind] = total.by_kind.get(kind, 0) + n
-        for place in item.figures.partner_cities:
-            if place not in total.partner_cities:
-                total.partner_cities.append(place)
-    return result, city
 
 
 def with_participant_counts(activities):

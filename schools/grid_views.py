@@ -35,65 +35,28 @@ def cell_name(instrument, pupil, part="value"):
     return f"{part}-{instrument.pk}-{pupil.pk}"
 
 
-@require_http_methods(["GET", "POST"])
-@school_staff_only
-def group_grid(request, group_id):
-    group = get_object_or_404(
-        groups_visible_to(request.user).select_related("school", "school_year"), pk=group_id
-    )
-    today = datetime.date.today()
-    choice = GridChoiceForm(
-        request.GET if "instrument" in request.GET else None,
-        instruments=instruments_for(school=group.school),
-        school_year=group.school_year,
-        initial={"date": reference_date(group, today)},
-    )
-    if not choice.is_bound or not choice.is_valid():
-        context = {
-            "title": _("Class grid for %(group)s") % {"group": group.name},
-            "group": group,
-            "choice": choice,
-        }
-        return render(request, "schools/grid_choose.html", context)
-
-    instruments, day = choice.cleaned_data["instrument"], choice.cleaned_data["date"]
-    pupils = list(pupils_enrolled(group=group, on=day))
-    saved = grid_results(instruments=instruments, assessed_on=day, pupil_ids=[p.pk for p in pupils])
-    typed, errors = {}, {}
+def _read_grid(request, group, pupils, instruments):
+    """(entries to save, {cell: what was typed}, {cell: error}) from a posted grid. Untouched
+    cells are left alone, so a colleague's later change is not overwritten."""
+    entries, typed, errors = [], {}, {}
     left_school = _("This pupil has left the school: the new school enters their results.")
-    if request.method == "POST":
-        entries = []
-        for pupil in pupils:
-            for instrument in instruments:
-                value = request.POST.get(cell_name(instrument, pupil), "").strip()
-                original = request.POST.get(cell_name(instrument, pupil, "original"), "")
-                typed[instrument.pk, pupil.pk] = value
-                # Untouched cells are left alone, so a colleague's later change is not
-                # overwritten.
-                if value and value != original and pupil.school_id != group.school_id:
-                    errors[instrument.pk, pupil.pk] = left_school
-                elif value and value != original:
-                    version = request.POST.get(cell_name(instrument, pupil, "version")) or None
-                    entries.append((instrument, pupil, value, version))
-        try:
-            if errors:
-                raise services.GridErrors(errors)
-            created, updated = services.results_save_grid(
-                by=request.user, assessed_on=day, entries=entries
-            )
-        except services.GridErrors as error:
-            errors = {**errors, **error.by_cell}
-            messages.error(request, error.messages[0])
-        else:
-            if entries:
-                changed_pupils = sorted({pupil.pk for _i, pupil, _v, _w in entries})
-                audit.record_many(request, changed_pupils, PupilAccess.Action.CHANGE)
-            messages.success(
-                request,
-                _("Saved: %(created)d new and %(updated)d corrected result(s).")
-                % {"created": created, "updated": updated},
-            )
-            return redirect(f"{reverse('group_grid', args=[group.pk])}?{request.GET.urlencode()}")
+    for pupil in pupils:
+        for instrument in instruments:
+            value = request.POST.get(cell_name(instrument, pupil), "").strip()
+            original = request.POST.get(cell_name(instrument, pupil, "original"), "")
+            typed[instrument.pk, pupil.pk] = value
+            if not value or value == original:
+                continue
+            if pupil.school_id != group.school_id:
+                errors[instrument.pk, pupil.pk] = left_school
+            else:
+                version = request.POST.get(cell_name(instrument, pupil, "version")) or None
+                entries.append((instrument, pupil, value, version))
+    return entries, typed, errors
+
+
+def _grid_rows(pupils, instruments, saved, typed, errors):
+    """One row per pupil with a cell per instrument: what is stored, what was typed, errors."""
     # For the level shown while typing a score (grid.js); the server derives it again on save.
     prefetch_related_objects(instruments, "cut_scores")  # one query for every column
     cuts = {
@@ -123,6 +86,56 @@ def group_grid(request, group_id):
                 }
             )
         rows.append({"pupil": pupil, "cells": cells, "has_error": any(c["error"] for c in cells)})
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@school_staff_only
+def group_grid(request, group_id):
+    group = get_object_or_404(
+        groups_visible_to(request.user).select_related("school", "school_year"), pk=group_id
+    )
+    today = datetime.date.today()
+    choice = GridChoiceForm(
+        request.GET if "instrument" in request.GET else None,
+        instruments=instruments_for(school=group.school),
+        school_year=group.school_year,
+        initial={"date": reference_date(group, today)},
+    )
+    if not choice.is_bound or not choice.is_valid():
+        context = {
+            "title": _("Class grid for %(group)s") % {"group": group.name},
+            "group": group,
+            "choice": choice,
+        }
+        return render(request, "schools/grid_choose.html", context)
+
+    instruments, day = choice.cleaned_data["instrument"], choice.cleaned_data["date"]
+    pupils = list(pupils_enrolled(group=group, on=day))
+    saved = grid_results(instruments=instruments, assessed_on=day, pupil_ids=[p.pk for p in pupils])
+    typed, errors = {}, {}
+    if request.method == "POST":
+        entries, typed, errors = _read_grid(request, group, pupils, instruments)
+        try:
+            if errors:
+                raise services.GridErrors(errors)
+            created, updated = services.results_save_grid(
+                by=request.user, assessed_on=day, entries=entries
+            )
+        except services.GridErrors as error:
+            errors = {**errors, **error.by_cell}
+            messages.error(request, error.messages[0])
+        else:
+            if entries:
+                changed_pupils = sorted({pupil.pk for _i, pupil, _v, _w in entries})
+                audit.record_many(request, changed_pupils, PupilAccess.Action.CHANGE)
+            messages.success(
+                request,
+                _("Saved: %(created)d new and %(updated)d corrected result(s).")
+                % {"created": created, "updated": updated},
+            )
+            return redirect(f"{reverse('group_grid', args=[group.pk])}?{request.GET.urlencode()}")
+    rows = _grid_rows(pupils, instruments, saved, typed, errors)
     context = {
         "title": _("Class grid for %(group)s") % {"group": group.name},
         "group": group,

@@ -184,19 +184,25 @@ def _text(value):
 # Pupils --------------------------------------------------------------------------------------
 
 
-def plan_pupils(*, school, headers, rows, today=None):
-    today = today or datetime.date.today()
-    columns, problems = map_columns(headers, PUPIL_COLUMNS, "pupils")
-    plan = Plan(kind="pupils", rows=[], problems=problems)
-    if problems:
-        return plan
+@dataclass
+class _PupilContext:
+    """What every row of a pupils file is checked against, read once for the whole file."""
+
+    school: object
+    today: datetime.date
+    year: object  # this school year, or None
+    groups: dict  # {name in lower case: Group}
+    existing: dict  # {pupil number: Pupil}
+    current_enrolment: dict  # {pupil id: Enrolment running today}
+
+    @property
+    def default_start(self):
+        return max(self.today, self.year.starts_on) if self.year else self.today
+
+
+def _pupil_context(school, columns, rows, today):
     year = SchoolYear.objects.filter(start_year=SchoolYear.start_year_of(today)).first()
-    groups = {
-        group.name.lower(): group
-        for group in Group.objects.filter(school=school, school_year=year).select_related(
-            "school_year"
-        )
-    }
+    groups = Group.objects.filter(school=school, school_year=year).select_related("school_year")
     numbers = {
         _text(cells[columns["pupil_number"]])
         for _line, cells in rows
@@ -205,113 +211,164 @@ def plan_pupils(*, school, headers, rows, today=None):
     existing = {
         p.pupil_number: p for p in Pupil.objects.filter(school=school, pupil_number__in=numbers)
     }
-    current_group = {
-        e.pupil_id: e
-        for e in Enrolment.objects.filter(
-            pupil__in=existing.values(), starts_on__lte=today, ends_on__gte=today
-        ).select_related("group")
-    }
+    running = Enrolment.objects.filter(
+        pupil__in=existing.values(), starts_on__lte=today, ends_on__gte=today
+    ).select_related("group")
+    return _PupilContext(
+        school=school,
+        today=today,
+        year=year,
+        groups={group.name.lower(): group for group in groups},
+        existing=existing,
+        current_enrolment={e.pupil_id: e for e in running},
+    )
+
+
+def plan_pupils(*, school, headers, rows, today=None):
+    today = today or datetime.date.today()
+    columns, problems = map_columns(headers, PUPIL_COLUMNS, "pupils")
+    plan = Plan(kind="pupils", rows=[], problems=problems)
+    if problems:
+        return plan
+    context = _pupil_context(school, columns, rows, today)
     seen = {}
     for line, cells in rows:
-        values = {k: _text(v) for k, v in _cells(cells, columns).items()}
-        if "starts_on" in columns and isinstance(
-            _cells(cells, columns)["starts_on"], datetime.date
-        ):
-            values["starts_on"] = _cells(cells, columns)["starts_on"]
-        row = Row(line=line, values=values)
+        row = Row(line=line, values=_pupil_values(cells, columns))
         plan.rows.append(row)
-        number = values["pupil_number"]
-        if not number:
-            row.fail(_("The pupil number is empty."))
+        if _is_repeat(row, seen):
             continue
-        if number in seen:
-            first = seen[number]
-            if first.values == values:
-                row.messages.append(_("Same as line %(line)d.") % {"line": first.line})
-            else:
-                row.fail(
-                    _("Pupil %(number)s is on line %(line)d too, with other details.")
-                    % {"number": quoted(number), "line": first.line}
-                )
-            continue
-        seen[number] = row
-        for name in ("given_name", "family_name"):
-            if not values[name]:
-                row.fail(_("The %(column)s is empty.") % {"column": _column_label(name)})
-        if values.get("email"):
-            try:
-                validate_email(values["email"])
-            except ValidationError:
-                row.fail(
-                    _("“%(email)s” is not an e-mail address.") % {"email": quoted(values["email"])}
-                )
-        group = groups.get(values["group"].lower())
-        if group is None:
-            row.fail(
-                _("There is no group “%(group)s” at this school in %(year)s.")
-                % {"group": quoted(values["group"]), "year": year.name if year else today.year}
-            )
-        starts_on = max(today, year.starts_on) if year else today
-        if values.get("starts_on"):
-            try:
-                starts_on = parse_date(values["starts_on"])
-            except ValueError:
-                row.fail(
-                    _("“%(date)s” is not a date (use dd-mm-yyyy).")
-                    % {"date": quoted(values["starts_on"])}
-                )
-            else:
-                if year and not year.starts_on <= starts_on <= year.ends_on:
-                    row.fail(
-                        _("The start date lies outside the school year %(year)s.")
-                        % {"year": year.name}
-                    )
+        group, starts_on = _check_pupil_row(row, context)
         if row.status == ERROR:
             continue
-        details = {
-            "given_name": values["given_name"],
-            "family_name_prefix": values.get("family_name_prefix", ""),
-            "family_name": values["family_name"],
-        }
-        if "email" in columns:
-            details["email"] = values.get("email", "").lower()
-        try:
-            Pupil(school=school, pupil_number=number, **details).clean_fields(exclude=["school"])
-        except ValidationError as error:
-            for message in error.messages:
-                row.fail(message)
-            continue
-        pupil = existing.get(number)
-        if pupil is None:
-            row.status = NEW
-            row.changes = {"details": details, "group": group, "starts_on": starts_on}
-            continue
-        row.target = pupil
-        differ = {k: v for k, v in details.items() if getattr(pupil, k) != v}
-        enrolment = current_group.get(pupil.pk)
-        move = enrolment is None or enrolment.group_id != group.pk
-        if move and enrolment is not None and enrolment.starts_on >= starts_on:
-            row.fail(
-                _("The pupil is in %(group)s from %(date)s; give a later start date.")
-                % {"group": enrolment.group.name, "date": enrolment.starts_on}
-            )
-            continue
-        if differ or move:
-            row.status = CHANGED
-            row.changes = {
-                "details": differ,
-                "group": group if move else None,
-                "starts_on": starts_on,
-                "ends": enrolment if move else None,
-            }
-            described = [_column_label(k) for k in differ]
-            if move:
-                described.append(
-                    _("group %(old)s → %(new)s")
-                    % {"old": enrolment.group.name if enrolment else "—", "new": group.name}
-                )
-            row.messages.append(", ".join(described))
+        details = _pupil_details(row, columns, context)
+        if details is not None:
+            _plan_pupil(row, details, group, starts_on, context)
     return plan
+
+
+def _pupil_values(cells, columns):
+    """The row's cells as text, except a start date a spreadsheet gave as a date."""
+    raw = _cells(cells, columns)
+    values = {k: _text(v) for k, v in raw.items()}
+    if isinstance(raw.get("starts_on"), datetime.date):
+        values["starts_on"] = raw["starts_on"]
+    return values
+
+
+def _is_repeat(row, seen):
+    """Whether the row's pupil number is empty or came earlier in the file (then the row is
+    marked: the same details are a harmless repeat, other details an error)."""
+    number = row.values["pupil_number"]
+    if not number:
+        row.fail(_("The pupil number is empty."))
+        return True
+    first = seen.get(number)
+    if first is None:
+        seen[number] = row
+        return False
+    if first.values == row.values:
+        row.messages.append(_("Same as line %(line)d.") % {"line": first.line})
+    else:
+        row.fail(
+            _("Pupil %(number)s is on line %(line)d too, with other details.")
+            % {"number": quoted(number), "line": first.line}
+        )
+    return True
+
+
+def _check_pupil_row(row, context):
+    """Names, e-mail, group and start date of one row: (group, start date), errors on the row."""
+    values = row.values
+    for name in ("given_name", "family_name"):
+        if not values[name]:
+            row.fail(_("The %(column)s is empty.") % {"column": _column_label(name)})
+    if values.get("email"):
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            row.fail(
+                _("“%(email)s” is not an e-mail address.") % {"email": quoted(values["email"])}
+            )
+    group = context.groups.get(values["group"].lower())
+    if group is None:
+        year_name = context.year.name if context.year else context.today.year
+        row.fail(
+            _("There is no group “%(group)s” at this school in %(year)s.")
+            % {"group": quoted(values["group"]), "year": year_name}
+        )
+    return group, _start_date(row, context)
+
+
+def _start_date(row, context):
+    if not row.values.get("starts_on"):
+        return context.default_start
+    try:
+        starts_on = parse_date(row.values["starts_on"])
+    except ValueError:
+        row.fail(
+            _("“%(date)s” is not a date (use dd-mm-yyyy).")
+            % {"date": quoted(row.values["starts_on"])}
+        )
+        return context.default_start
+    year = context.year
+    if year and not year.starts_on <= starts_on <= year.ends_on:
+        row.fail(_("The start date lies outside the school year %(year)s.") % {"year": year.name})
+    return starts_on
+
+
+def _pupil_details(row, columns, context):
+    """The pupil's details as the row gives them, or None (and errors) where a field refuses."""
+    values = row.values
+    details = {
+        "given_name": values["given_name"],
+        "family_name_prefix": values.get("family_name_prefix", ""),
+        "family_name": values["family_name"],
+    }
+    if "email" in columns:
+        details["email"] = values.get("email", "").lower()
+    candidate = Pupil(school=context.school, pupil_number=values["pupil_number"], **details)
+    try:
+        candidate.clean_fields(exclude=["school"])
+    except ValidationError as error:
+        for message in error.messages:
+            row.fail(message)
+        return None
+    return details
+
+
+def _plan_pupil(row, details, group, starts_on, context):
+    """What the row will do: a new pupil, changed details or a move to another group."""
+    pupil = context.existing.get(row.values["pupil_number"])
+    if pupil is None:
+        row.status = NEW
+        row.changes = {"details": details, "group": group, "starts_on": starts_on}
+        return
+    row.target = pupil
+    differ = {k: v for k, v in details.items() if getattr(pupil, k) != v}
+    enrolment = context.current_enrolment.get(pupil.pk)
+    move = enrolment is None or enrolment.group_id != group.pk
+    if move and enrolment is not None and enrolment.starts_on >= starts_on:
+        row.fail(
+            _("The pupil is in %(group)s from %(date)s; give a later start date.")
+            % {"group": enrolment.group.name, "date": enrolment.starts_on}
+        )
+        return
+    if not (differ or move):
+        return
+    row.status = CHANGED
+    row.changes = {
+        "details": differ,
+        "group": group if move else None,
+        "starts_on": starts_on,
+        "ends": enrolment if move else None,
+    }
+    described = [_column_label(k) for k in differ]
+    if move:
+        described.append(
+            _("group %(old)s → %(new)s")
+            % {"old": enrolment.group.name if enrolment else "—", "new": group.name}
+        )
+    row.messages.append(", ".join(described))
 
 
 def _column_label(name):
@@ -326,17 +383,20 @@ def _column_label(name):
 # Results -------------------------------------------------------------------------------------
 
 
-def plan_results(*, school, user, headers, rows):
-    columns, problems = map_columns(headers, RESULT_COLUMNS, "results")
-    plan = Plan(kind="results", rows=[], problems=problems)
-    if problems:
-        return plan
-    if "score" not in columns and "level" not in columns:
-        plan.problems.append(_("Give a column “score” or a column “niveau” (level)."))
-        return plan
-    parsed = []
-    for line, cells in rows:
-        parsed.append((line, _cells(cells, columns)))
+@dataclass
+class _ResultContext:
+    """What every row of a results file is checked against, read once for the whole file."""
+
+    pupils: dict  # {pupil number: Pupil of this school the user may enter results for}
+    instruments_by_name: dict  # {name in lower case: [Instrument]}
+    periods: dict  # {pupil id: [(starts on, ends on)] at this school}
+    existing: dict  # {(pupil id, instrument id, date): Result}
+
+    def enrolled(self, pupil, day):
+        return any(start <= day <= end for start, end in self.periods.get(pupil.pk, []))
+
+
+def _result_context(school, user, parsed):
     numbers = {_text(values["pupil_number"]) for _line, values in parsed}
     pupils = {
         p.pupil_number: p
@@ -352,58 +412,36 @@ def plan_results(*, school, user, headers, rows):
     periods = {}
     for enrolment in Enrolment.objects.filter(pupil__in=pupils.values(), group__school=school):
         periods.setdefault(enrolment.pupil_id, []).append((enrolment.starts_on, enrolment.ends_on))
-    existing = {}
     # Only the dates the file names: a pupil's other results cannot be changed by it.
     results = Result.objects.filter(
         pupil__in=pupils.values(), instrument__in=instruments, assessed_on__in=_dates(parsed)
     ).order_by("entered_at", "pk")
-    for result in results:
-        existing[result.pupil_id, result.instrument_id, result.assessed_on] = result
+    existing = {(r.pupil_id, r.instrument_id, r.assessed_on): r for r in results}
+    return _ResultContext(pupils, by_name, periods, existing)
+
+
+def plan_results(*, school, user, headers, rows):
+    columns, problems = map_columns(headers, RESULT_COLUMNS, "results")
+    plan = Plan(kind="results", rows=[], problems=problems)
+    if problems:
+        return plan
+    if "score" not in columns and "level" not in columns:
+        plan.problems.append(_("Give a column “score” or a column “niveau” (level)."))
+        return plan
+    parsed = [(line, _cells(cells, columns)) for line, cells in rows]
+    context = _result_context(school, user, parsed)
     seen = {}
     for line, raw in parsed:
         row = Row(line=line, values={k: _text(v) for k, v in raw.items()})
         plan.rows.append(row)
-        pupil = pupils.get(row.values["pupil_number"])
-        if pupil is None:
-            row.fail(
-                _("Pupil number “%(number)s” is not a pupil of this school that you teach.")
-                % {"number": quoted(row.values["pupil_number"])}
-            )
-        instrument = _instrument(row, by_name)
-        try:
-            day = parse_date(raw["date"])
-        except ValueError:
-            row.fail(
-                _("“%(date)s” is not a date (use dd-mm-yyyy).")
-                % {"date": quoted(row.values["date"])}
-            )
-            day = None
-        if day is not None:
-            try:
-                check_assessed_on(day)
-            except ValidationError as error:
-                row.fail(" ".join(error.messages))
-                day = None
-        if pupil and day and not any(s <= day <= e for s, e in periods.get(pupil.pk, [])):
-            row.fail(
-                _("On %(date)s the pupil was not enrolled at this school.")
-                % {"date": day.strftime("%d-%m-%Y")}
-            )
+        pupil, instrument, day = _check_result_row(row, raw, context)
         if instrument is None or row.status == ERROR:
             continue
         score, level = _score_and_level(row, raw, instrument)
         if row.status == ERROR:
             continue
         key = (pupil.pk, instrument.pk, day)
-        if key in seen:
-            first = seen[key]
-            if (first.changes["score"], first.changes["level"]) == (score, level):
-                row.messages.append(_("Same as line %(line)d.") % {"line": first.line})
-            else:
-                row.fail(
-                    _("Line %(line)d gives this pupil another result for this test and date.")
-                    % {"line": first.line}
-                )
+        if _is_repeated_result(row, seen.get(key), score, level):
             continue
         row.changes = {
             "pupil": pupil,
@@ -413,24 +451,72 @@ def plan_results(*, school, user, headers, rows):
             "level": level,
         }
         seen[key] = row
-        current = existing.get(key)
-        if current is None:
-            row.status = NEW
-        elif (current.score, current.level) == (score, level):
-            row.status = UNCHANGED
-        else:
-            row.status = CHANGED
-            row.target = current
-            row.messages.append(
-                _("was %(level)s%(score)s")
-                % {
-                    "level": current.get_level_display(),
-                    "score": f" ({plain_number(current.score)})"
-                    if current.score is not None
-                    else "",
-                }
-            )
+        _compare_with_stored(row, context.existing.get(key), score, level)
     return plan
+
+
+def _check_result_row(row, raw, context):
+    """(pupil, instrument, date) of one row, each None where it cannot be used (with errors)."""
+    pupil = context.pupils.get(row.values["pupil_number"])
+    if pupil is None:
+        row.fail(
+            _("Pupil number “%(number)s” is not a pupil of this school that you teach.")
+            % {"number": quoted(row.values["pupil_number"])}
+        )
+    instrument = _instrument(row, context.instruments_by_name)
+    day = _result_date(row, raw)
+    if pupil and day and not context.enrolled(pupil, day):
+        row.fail(
+            _("On %(date)s the pupil was not enrolled at this school.")
+            % {"date": day.strftime("%d-%m-%Y")}
+        )
+    return pupil, instrument, day
+
+
+def _result_date(row, raw):
+    try:
+        day = parse_date(raw["date"])
+    except ValueError:
+        row.fail(
+            _("“%(date)s” is not a date (use dd-mm-yyyy).") % {"date": quoted(row.values["date"])}
+        )
+        return None
+    try:
+        check_assessed_on(day)
+    except ValidationError as error:
+        row.fail(" ".join(error.messages))
+        return None
+    return day
+
+
+def _is_repeated_result(row, first, score, level):
+    """Whether an earlier line gave this pupil, test and date: the same result is a harmless
+    repeat, another one an error."""
+    if first is None:
+        return False
+    if (first.changes["score"], first.changes["level"]) == (score, level):
+        row.messages.append(_("Same as line %(line)d.") % {"line": first.line})
+    else:
+        row.fail(
+            _("Line %(line)d gives this pupil another result for this test and date.")
+            % {"line": first.line}
+        )
+    return True
+
+
+def _compare_with_stored(row, current, score, level):
+    if current is None:
+        row.status = NEW
+    elif (current.score, current.level) == (score, level):
+        row.status = UNCHANGED
+    else:
+        row.status = CHANGED
+        row.target = current
+        shown_score = f" ({plain_number(current.score)})" if current.score is not None else ""
+        row.messages.append(
+            _("was %(level)s%(score)s")
+            % {"level": current.get_level_display(), "score": shown_score}
+        )
 
 
 def _dates(parsed):

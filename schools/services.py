@@ -466,6 +466,39 @@ def results_save_grid(*, by, assessed_on, entries):
     raise AssertionError("unreachable")
 
 
+def _cut_scores_of(instruments):
+    """{instrument id: [(level, minimum score)]} in one query."""
+    cut_scores = {}
+    rows = CutScore.objects.filter(instrument_id__in=instruments).values_list(
+        "instrument_id", "level", "min_score"
+    )
+    for instrument_id, level, minimum in rows:
+        cut_scores.setdefault(instrument_id, []).append((level, minimum))
+    return cut_scores
+
+
+def _locked_results(instruments, assessed_on, pupil_ids):
+    """{(instrument id, pupil id): Result} on the date, locked until the transaction ends."""
+    locked = (
+        Result.objects.select_for_update(of=("self",))
+        .filter(instrument_id__in=instruments, assessed_on=assessed_on, pupil_id__in=pupil_ids)
+        .select_related("entered_by")
+        .order_by("pupil_id", "entered_at", "pk")
+    )
+    # Ordered by entry: of two on one date (from before they were merged) the last one wins.
+    return {(result.instrument_id, result.pupil_id): result for result in locked}
+
+
+def _correct(current, built, version, by):
+    """Give `current` the value of `built`, unless someone else changed it after the grid was
+    opened (`version`); returns that error's message, or None."""
+    if version is None or str(current.version) != str(version):
+        return StaleResult(current).messages[0]
+    current.score, current.level, current.entered_by = built.score, built.level, by
+    current.version += 1
+    return None
+
+
 def _save_grid(*, by, assessed_on, entries):
     """Save a class grid of one or more tests (one column each) in one transaction: every
     cell or none.
@@ -479,24 +512,8 @@ def _save_grid(*, by, assessed_on, entries):
     if not entries:
         return 0, 0
     instruments = {instrument.pk: instrument for instrument, *_rest in entries}
-    cut_scores = {}
-    for instrument_id, level, minimum in CutScore.objects.filter(
-        instrument_id__in=instruments
-    ).values_list("instrument_id", "level", "min_score"):
-        cut_scores.setdefault(instrument_id, []).append((level, minimum))
-    existing = {}
-    locked = (
-        Result.objects.select_for_update(of=("self",))
-        .filter(
-            instrument_id__in=instruments,
-            assessed_on=assessed_on,
-            pupil_id__in={pupil.pk for _i, pupil, *_rest in entries},
-        )
-        .select_related("entered_by")
-        .order_by("pupil_id", "entered_at", "pk")
-    )
-    for result in locked:
-        existing[result.instrument_id, result.pupil_id] = result  # the one entered last wins
+    cut_scores = _cut_scores_of(instruments)
+    existing = _locked_results(instruments, assessed_on, {pupil.pk for _i, pupil, *_r in entries})
     errors, new, changed = {}, [], []
     for instrument, pupil, value, version in entries:
         cell = (instrument.pk, pupil.pk)
@@ -517,15 +534,12 @@ def _save_grid(*, by, assessed_on, entries):
         current = existing.get(cell)
         if current is None:
             new.append(built)
-        elif _same_value(current, built):
-            continue
-        elif version is None or str(current.version) != str(version):
-            # Someone else entered or changed this result after the grid was opened.
-            errors[cell] = StaleResult(current).messages[0]
-        else:
-            current.score, current.level, current.entered_by = built.score, built.level, by
-            current.version += 1
-            changed.append(current)
+        elif not _same_value(current, built):
+            error = _correct(current, built, version, by)
+            if error:
+                errors[cell] = error
+            else:
+                changed.append(current)
     if errors:
         raise GridErrors(errors)
     if new:

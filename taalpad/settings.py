@@ -4,102 +4,115 @@ Every value a deployment may change is read here, once, with a helper that stops
 with a message naming the variable when its value is unusable.
 """
 
-import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    if value.strip().lower() in _TRUE:
-        return True
-    if value.strip().lower() in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}")
-
-
-def env_int(name, default, *, minimum=None):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-    if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
-    return number
-
-
-def env(name, default):
-    return os.environ.get(name) or default
-
-
-def env_list(name, default):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
 CACHE_TABLE = "taalpad_cache"  # made by the migration taalpad 0005
 
 
-def cache_from_url(url):
-    """A CACHES entry for `redis://…`, `rediss://…`, `db://` (a table in the database),
-    `locmem://` or `dummy://`."""
-    scheme = urlsplit(url).scheme
-    if scheme in ("redis", "rediss"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if scheme == "db":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
-    if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if scheme == "dummy":
-        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ImproperlyConfigured(
-        f"CACHE_URL must start with redis://, rediss://, db://, locmem:// or dummy://, not {url!r}"
-    )
+class TaalPadEnv(environ.Env):
+    """django-environ reads the variables and their URLs. What it lacks is kept here in a few
+    lines: a bad value stops start-up naming its variable (django-environ reads any unknown
+    word as false and lets an unknown scheme through), and the short cache and mail schemes
+    TaalPad always accepted (db://, locmem://, console://) stay valid."""
+
+    CACHE_SCHEMES = {
+        "redis": environ.Env.CACHE_SCHEMES["redis"],
+        "rediss": environ.Env.CACHE_SCHEMES["rediss"],
+        "db": "django.core.cache.backends.db.DatabaseCache",
+        "dbcache": "django.core.cache.backends.db.DatabaseCache",
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "locmemcache": "django.core.cache.backends.locmem.LocMemCache",
+        "dummy": "django.core.cache.backends.dummy.DummyCache",
+        "dummycache": "django.core.cache.backends.dummy.DummyCache",
+    }
+    EMAIL_SCHEMES = {
+        **environ.Env.EMAIL_SCHEMES,
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    _TRUE = {"1", "true", "yes", "on"}
+    _FALSE = {"0", "false", "no", "off", ""}
+
+    def strict_bool(self, name, default):
+        value = self.str(name, default=None)
+        if value is None:
+            return default
+        if value.strip().lower() in self._TRUE | self._FALSE:
+            return value.strip().lower() in self._TRUE
+        raise ImproperlyConfigured(
+            f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}"
+        )
+
+    def whole_number(self, name, default, *, minimum=None):
+        value = self.str(name, default="").strip()
+        if not value:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+        if minimum is not None and number < minimum:
+            raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+        return number
+
+    def names(self, name, default):
+        """A comma-separated list, each item trimmed ("a.nl, b.nl")."""
+        return [item.strip() for item in self.list(name, default=default) if item.strip()]
+
+    def database(self, name, default):
+        url = self.str(name, default="") or default
+        try:
+            if urlsplit(url).scheme not in self.DB_SCHEMES:
+                raise ValueError("unknown scheme")
+            return self.db_url_config(url)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name} is not a usable database URL: {error}") from None
+
+    def cache(self, name, url):
+        if urlsplit(url).scheme not in self.CACHE_SCHEMES:
+            raise ImproperlyConfigured(
+                f"{name} must start with redis://, rediss://, db://, locmem:// or dummy://, "
+                f"not {url!r}"
+            )
+        config = self.cache_url_config(url)
+        if config["BACKEND"].endswith("DatabaseCache"):
+            config["LOCATION"] = config["LOCATION"] or CACHE_TABLE
+        elif not config["BACKEND"].endswith("RedisCache"):
+            config.pop("LOCATION", None)
+        return config
+
+    def mail(self, name, default):
+        url = self.str(name, default="") or default
+        try:
+            config = self.email_url_config(url)
+        except ImproperlyConfigured:
+            raise ImproperlyConfigured(
+                f"{name} must start with console://, smtp://, smtp+tls:// or smtp+ssl://, "
+                f"not {url!r}"
+            ) from None
+        options = config.pop("OPTIONS", {})
+        config.pop("EMAIL_FILE_PATH", None)
+        config = {key: value for key, value in config.items() if value is not None}
+        if config["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+            config.setdefault("EMAIL_HOST", "localhost")
+            config.setdefault("EMAIL_PORT", 465 if config.get("EMAIL_USE_SSL") else 25)
+            config["EMAIL_TIMEOUT"] = int(options.get("TIMEOUT", 10))
+        return config
 
 
-def email_from_url(url):
-    """Mail settings from `console://`, `smtp://user:pass@host:port` or `smtp+tls://…`."""
-    parts = urlsplit(url)
-    if parts.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if parts.scheme == "locmem":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    if parts.scheme in ("smtp", "smtp+tls", "smtp+ssl"):
-        options = parse_qs(parts.query)
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtp+ssl" else 25),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
-            "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
-            "EMAIL_TIMEOUT": int(options.get("timeout", ["10"])[0]),
-        }
-    raise ImproperlyConfigured(
-        f"EMAIL_URL must start with console://, smtp://, smtp+tls:// or smtp+ssl://, not {url!r}"
-    )
+env = TaalPadEnv()
+env_bool, env_int, env_list = env.strict_bool, env.whole_number, env.names
 
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -175,16 +188,9 @@ TEMPLATES = [
     },
 ]
 
-try:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-            conn_health_checks=True,
-        )
-    }
-except ValueError as error:
-    raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {error}") from None
+DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite connections are cheap; keeping them open only holds file locks.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -194,16 +200,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Rate limits, sessions' helpers and cached figures must be shared by every worker: Redis when
 # configured, else a table in the database. Memory of one process only for development.
-_cache_url = (
-    os.environ.get("CACHE_URL")
-    or os.environ.get("REDIS_URL")
-    or ("locmem://" if DEBUG else "db://")
-)
-CACHES = {"default": cache_from_url(_cache_url)}
+_cache_variable = "CACHE_URL" if env.str("CACHE_URL", default="") else "REDIS_URL"
+CACHES = {
+    "default": env.cache(
+        _cache_variable,
+        env.str("CACHE_URL", default="")
+        or env.str("REDIS_URL", default="")
+        or ("locmem://" if DEBUG else "db://"),
+    )
+}
 
-_email_url = os.environ.get("EMAIL_URL", "console://")
-globals().update(email_from_url(_email_url))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "TaalPad <noreply@taalpad.example>")
+globals().update(env.mail("EMAIL_URL", "console://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TaalPad <noreply@taalpad.example>")
 
 AUTH_USER_MODEL = "taalpad.User"
 AUTHENTICATION_BACKENDS = [
@@ -343,9 +351,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env("API_RATE_ANON", "60/hour"),
-        "user": env("API_RATE_USER", "3000/hour"),
-        "bulk": env("API_RATE_BULK", "300/hour"),
+        "anon": env.str("API_RATE_ANON", default="60/hour"),
+        "user": env.str("API_RATE_USER", default="3000/hour"),
+        "bulk": env.str("API_RATE_BULK", default="300/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.base.json_errors",
@@ -412,7 +420,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]},
         "security": {"class": "logging.StreamHandler", "formatter": "json"},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "taalpad.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
         # fpdf2 subsets the report's font through fontTools, which reports every table it prunes.

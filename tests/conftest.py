@@ -31,7 +31,7 @@ def _fast_and_english(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # The test client speaks plain HTTP; the redirect to HTTPS has a test of its own.
     settings.SECURE_SSL_REDIRECT = False
-    # Two-factor enforcement has tests of its own (tests/test_two_factor.py).
+    # Two-factor enforcement has tests of its own (tests/accounts/test_accounts.py).
     settings.TAALPAD_REQUIRE_2FA = False
     # Figures follow every write at once; the lag has a test of its own.
     settings.TAALPAD_CITY_FIGURES_LAG = 0

@@ -69,14 +69,19 @@ class _PageParser(HTMLParser):
         self._select = None
         self._textarea = None
 
+    # Where each tag keeps the address it links to.
+    LINK_ATTRIBUTES = {
+        "a": "href",
+        "img": "src",
+        "script": "src",
+        "source": "src",
+        "object": "data",
+    }
+
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        elif tag in ("img", "script", "source") and attrs.get("src"):
-            self.links.append(attrs["src"])
-        elif tag == "object" and attrs.get("data"):
-            self.links.append(attrs["data"])
+        if attrs.get(self.LINK_ATTRIBUTES.get(tag, "")):
+            self.links.append(attrs[self.LINK_ATTRIBUTES[tag]])
         elif tag == "option" and self._select is not None:
             self._select[3].append(attrs.get("value", ""))
             if "selected" in attrs:
@@ -89,9 +94,12 @@ class _PageParser(HTMLParser):
                 fields=[],
             )
             self.forms.append(self._form)
-        elif self._form is None or not attrs.get("name"):
-            return
-        elif tag == "input":
+        elif self._form is not None and attrs.get("name"):
+            self._field(tag, attrs)
+
+    def _field(self, tag, attrs):
+        """A named field of the form being read."""
+        if tag == "input":
             self._input(attrs)
         elif tag == "select":
             self._select = [attrs["name"], "select", None, []]

@@ -33,6 +33,14 @@ def build_random_city(seed, *, pupils=60, schools=4):
         skill: instrument_create(name=f"Rated again {seed}", skill=skill, kind="rated")
         for skill in Skill
     }
+    groups = _make_groups(rng, school_list, years)
+    created = _make_pupils(rng, seed, pupils, school_list, years, groups)
+    Result.objects.bulk_create(_make_results(rng, created, rated, second))
+    levels.refresh(pupil.pk for pupil in created)  # what every write path does
+    return school_list
+
+
+def _make_groups(rng, school_list, years):
     groups = {}
     for school in school_list:
         for year in years:
@@ -46,6 +54,11 @@ def build_random_city(seed, *, pupils=60, schools=4):
                     track=track,
                     year_level=level_here,
                 )
+    return groups
+
+
+def _make_pupils(rng, seed, pupils, school_list, years, groups):
+    """Pupils, some not enrolled in a year, some moving group (or school) on 1 February."""
     all_groups = list(groups.values())
     created = []
     for number in range(pupils):
@@ -79,6 +92,11 @@ def build_random_city(seed, *, pupils=60, schools=4):
                 Enrolment.objects.create(
                     pupil=pupil, group=group, starts_on=year.starts_on, ends_on=year.ends_on
                 )
+    return created
+
+
+def _make_results(rng, created, rated, second):
+    """Results on random days, some on the same day with a second test; some pupils none."""
     base = timezone.now()
     results, taken = [], set()
 
@@ -115,6 +133,4 @@ def build_random_city(seed, *, pupils=60, schools=4):
                         entered_at=base + datetime.timedelta(seconds=rng.randint(0, 10)),
                     )
                 )
-    Result.objects.bulk_create(results)
-    levels.refresh(pupil.pk for pupil in created)  # what every write path does
-    return school_list
+    return results

@@ -55,32 +55,51 @@ def determined(original, table, *, known_rows=()):
 
 def check(rows, total, complements, table, *, limit=MIN):
     """Everything a published table must satisfy."""
+    cells = _keyed(rows, total)
+    published = _keyed(table.rows, table.total)
+    _shown_counts_are_exact_and_not_small(cells, published, table, limit)
+    _no_small_differences(published, len(rows), total is not None, complements, limit)
+    if total is not None:
+        _withheld_cells_of_a_total_are_many(cells, published, table, len(rows), limit)
+    assert not determined(cells, table)
+    _coordinators_cannot_work_out_other_schools(cells, table, len(rows))
+
+
+def _keyed(rows, total):
+    """{(row index or TOTAL, column): value}."""
     cells = {(i, c): v for i, row in enumerate(rows) for c, v in row.items()}
     if total is not None:
         cells.update({(TOTAL, c): v for c, v in total.items()})
-    published = {(i, c): v for i, row in enumerate(table.rows) for c, v in row.items()}
-    if table.total is not None:
-        published.update({(TOTAL, c): v for c, v in table.total.items()})
+    return cells
+
+
+def _shown_counts_are_exact_and_not_small(cells, published, table, limit):
     for key, value in published.items():
         if value is None:
             assert key in table.reasons
             continue
         assert value == cells[key]  # what is shown is exact
         assert value == 0 or value >= limit, key  # and never a small count
-    row_keys = [*range(len(rows)), *([TOTAL] if total is not None else [])]
-    for row in row_keys:
+
+
+def _no_small_differences(published, n_rows, has_total, complements, limit):
+    for row in [*range(n_rows), *([TOTAL] if has_total else [])]:
         for whole, part in complements:
             a, b = published.get((row, whole)), published.get((row, part))
             if a is not None and b is not None:
                 assert not 0 < a - b < limit, (row, whole, part)  # no small difference
-    if total is not None:
-        for column, value in table.total.items():
-            withheld = [i for i in range(len(rows)) if published[i, column] is None]
-            if value is not None and withheld:
-                assert len(withheld) >= 3
-                assert sum(cells[i, column] for i in withheld) >= limit
-    assert not determined(cells, table)
-    for school in range(len(rows)):  # a coordinator knows their own school's figures
+
+
+def _withheld_cells_of_a_total_are_many(cells, published, table, n_rows, limit):
+    for column, value in table.total.items():
+        withheld = [i for i in range(n_rows) if published[i, column] is None]
+        if value is not None and withheld:
+            assert len(withheld) >= 3
+            assert sum(cells[i, column] for i in withheld) >= limit
+
+
+def _coordinators_cannot_work_out_other_schools(cells, table, n_rows):
+    for school in range(n_rows):  # a coordinator knows their own school's figures
         solved = determined(cells, table, known_rows={school})
         # A total made of the own school's count and shown ones tells that coordinator
         # nothing about another school: only other cells must stay unsolved.
@@ -88,7 +107,7 @@ def check(rows, total, complements, table, *, limit=MIN):
             key
             for key in solved
             if key[0] != TOTAL
-            or any((i, key[1]) in table.reasons and i != school for i in range(len(rows)))
+            or any((i, key[1]) in table.reasons and i != school for i in range(n_rows))
         }
         assert not others, (school, others)
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def assert_protective_headers(response):
@@ -147,7 +147,7 @@ def test_a_403_and_a_404_are_logged_in_one_line_without_a_traceback(client, teac
 
 
 def test_plain_http_is_redirected_to_https_unless_switched_off(monkeypatch):
-    from tests.test_settings import load
+    from tests.taalpad.test_settings import load
 
     assert load(monkeypatch, SECRET_KEY="s")["SECURE_SSL_REDIRECT"] is True
     assert (

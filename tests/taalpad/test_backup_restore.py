@@ -15,7 +15,7 @@ from django.core.management import call_command
 from progress.models import Target
 from progress.targets import target_progress
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DAY = datetime.date(2026, 11, 28)
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-SETTINGS = Path(__file__).resolve().parent.parent / "taalpad" / "settings.py"
+SETTINGS = Path(__file__).resolve().parents[2] / "taalpad" / "settings.py"
 
 
 def load(monkeypatch, **env):
@@ -19,6 +19,7 @@ def load(monkeypatch, **env):
         "EMAIL_URL",
         "TAALPAD_MIN_CELL",
         "ALLOWED_HOSTS",
+        "DATABASE_CONN_MAX_AGE",
     ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
@@ -34,6 +35,8 @@ def load(monkeypatch, **env):
         ({"SECRET_KEY": "s", "TAALPAD_MIN_CELL": "4"}, "TAALPAD_MIN_CELL"),
         ({"SECRET_KEY": "s", "TAALPAD_MIN_CELL": "ten"}, "TAALPAD_MIN_CELL"),
         ({"SECRET_KEY": "s", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        ({"SECRET_KEY": "s", "DATABASE_URL": "postgres://db:port/taalpad"}, "DATABASE_URL"),
+        ({"SECRET_KEY": "s", "DATABASE_CONN_MAX_AGE": "-1"}, "DATABASE_CONN_MAX_AGE"),
         ({"SECRET_KEY": "s", "CACHE_URL": "memcache://x"}, "CACHE_URL"),
         ({"SECRET_KEY": "s", "EMAIL_URL": "pigeon://x"}, "EMAIL_URL"),
     ],
@@ -90,3 +93,35 @@ def test_two_factor_is_required_unless_debug_or_switched_off(monkeypatch):
     assert (
         load(monkeypatch, SECRET_KEY="s", TAALPAD_REQUIRE_2FA="0")["TAALPAD_REQUIRE_2FA"] is False
     )
+
+
+def test_the_short_cache_and_mail_schemes_keep_working(monkeypatch):
+    settings = load(monkeypatch, SECRET_KEY="s")  # no cache configured: a table in the database
+    assert settings["CACHES"]["default"] == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "taalpad_cache",
+    }
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    settings = load(
+        monkeypatch, SECRET_KEY="s", CACHE_URL="locmem://", EMAIL_URL="smtp+ssl://mail.internal"
+    )
+    assert settings["CACHES"]["default"] == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+    }
+    assert (settings["EMAIL_PORT"], settings["EMAIL_USE_SSL"], settings["EMAIL_TIMEOUT"]) == (
+        465,
+        True,
+        10,
+    )
+    settings = load(monkeypatch, SECRET_KEY="s", EMAIL_URL="smtp://mail.internal?timeout=3")
+    assert (settings["EMAIL_PORT"], settings["EMAIL_TIMEOUT"]) == (25, 3)
+
+
+def test_the_database_keeps_its_connection_settings(monkeypatch):
+    database = load(monkeypatch, SECRET_KEY="s", DATABASE_URL="postgres://db.internal/taalpad")[
+        "DATABASES"
+    ]["default"]
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
+    sqlite = load(monkeypatch, SECRET_KEY="s")["DATABASES"]["default"]
+    assert sqlite["CONN_MAX_AGE"] == 0  # SQLite connections are not kept open
+    assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

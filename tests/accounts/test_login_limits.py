@@ -142,6 +142,6 @@ def test_a_class_claims_its_printed_codes_at_once(client, coordinator_a, school_
     ],
 )
 def test_the_limits_count_in_a_cache_every_worker_shares(monkeypatch, env, backend):
-    from tests.test_settings import load
+    from tests.taalpad.test_settings import load
 
     assert load(monkeypatch, **env)["CACHES"]["default"]["BACKEND"] == backend
