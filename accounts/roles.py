@@ -3,7 +3,7 @@ membership, pupil record and admin flag on every request (a revoked membership t
 on the next request), and where each role starts. What each role may see is decided in
 `schools.access` (and `exchanges.access`) from these roles."""
 
-from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -51,13 +51,15 @@ def memberships_of(user):
 
 
 def pupil_of(user):
-    """The pupil record linked to this account, or None."""
+    """The pupil record linked to this account, or None. Loaded with the user by the login
+    backends (`accounts.backends`), so it costs no query on a request."""
     if not user.is_authenticated:
         return None
     if not hasattr(user, "_taalpad_pupil"):
-        # The pupil model by name: accounts knows no app (schools imports accounts).
-        pupils = apps.get_model("schools", "Pupil").objects
-        user._taalpad_pupil = pupils.filter(user=user).select_related("school").first()
+        try:
+            user._taalpad_pupil = user.pupil
+        except ObjectDoesNotExist:
+            user._taalpad_pupil = None
     return user._taalpad_pupil
 
 

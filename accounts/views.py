@@ -17,7 +17,7 @@ from accounts.forms import AcceptInvitationForm, ClaimAccountForm, ProfileForm
 from accounts.models import ApiToken
 from accounts.roles import Role, roles_of, start_url
 
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_BACKEND = "accounts.backends.ModelBackend"
 
 
 def _password_errors_to(form, error):

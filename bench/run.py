@@ -67,13 +67,14 @@ class Table:
             print(f"{name:52} {self.medians[name]:7.1f}ms {spread:>19} {len(times):5d} {ratio:>8}")
 
 
-def floor_queries(target):
+def floor_queries(target, days):
     """Hand-written SQL for the schools' figures (population, assessed, met): over the results
-    with a window function, and over a table of today's levels made for the run."""
+    with a window function, and over a table of each pupil's levels on the day (one row per
+    pupil, a column per skill: the level table's shape), made for the run for each of `days`."""
     from django.db import connection
 
     from progress.targets import _date_param, _filters
-    from schools.models import LevelSpan
+    from schools.levels import SKILL_COLUMNS
 
     skills = list(target.required_skills)
     marks = ", ".join(["%s"] * len(skills))
@@ -86,9 +87,7 @@ def floor_queries(target):
             JOIN schools_school s ON s.id = g.school_id
             WHERE e.starts_on <= {date} AND e.ends_on >= {date}{where})"""
     totals = """
-        SELECT school_id, COUNT(*), SUM(CASE WHEN n = %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN m = %s THEN 1 ELSE 0 END)
-        FROM per_pupil GROUP BY school_id"""
+        SELECT school_id, COUNT(*), SUM(assessed), SUM(met) FROM per_pupil GROUP BY school_id"""
     over_results = f"""
         WITH {pop},
         latest AS (
@@ -98,29 +97,42 @@ def floor_queries(target):
             FROM schools_result r JOIN pop ON pop.pupil_id = r.pupil_id
             WHERE r.assessed_on <= {date} AND r.skill IN ({marks})),
         per_pupil AS (
-            SELECT pop.school_id, pop.pupil_id, COUNT(latest.level) AS n,
-                   SUM(CASE WHEN latest.level >= %s THEN 1 ELSE 0 END) AS m
+            SELECT pop.school_id, pop.pupil_id,
+                   CASE WHEN COUNT(latest.level) = %s THEN 1 ELSE 0 END AS assessed,
+                   CASE WHEN SUM(CASE WHEN latest.level >= %s THEN 1 ELSE 0 END) = %s
+                        THEN 1 ELSE 0 END AS met
             FROM pop LEFT JOIN latest ON latest.pupil_id = pop.pupil_id AND latest.rank = 1
             GROUP BY pop.school_id, pop.pupil_id)
         {totals}"""
-    over_current = f"""
+    columns = [SKILL_COLUMNS[SKILL_COLUMNS.index(skill)] for skill in skills]
+    assessed = " AND ".join(f"c.{column} IS NOT NULL" for column in columns)
+    met = " AND ".join(f"c.{column} >= %s" for column in columns)
+
+    def over_levels(table):
+        return f"""
         WITH {pop},
         per_pupil AS (
-            SELECT pop.school_id, pop.pupil_id, COUNT(c.level) AS n,
-                   SUM(CASE WHEN c.level >= %s THEN 1 ELSE 0 END) AS m
-            FROM pop LEFT JOIN bench_current c ON c.pupil_id = pop.pupil_id
-                 AND c.skill IN ({marks})
-            GROUP BY pop.school_id, pop.pupil_id)
+            SELECT pop.school_id, pop.pupil_id,
+                   CASE WHEN {assessed} THEN 1 ELSE 0 END AS assessed,
+                   CASE WHEN {met} THEN 1 ELSE 0 END AS met
+            FROM pop LEFT JOIN {table} c ON c.pupil_id = pop.pupil_id)
         {totals}"""
+
+    tables = {}
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_current")
-        cursor.execute(
-            "CREATE TABLE bench_current AS SELECT pupil_id, skill, level "
-            "FROM schools_levelspan WHERE valid_to = %s",
-            [LevelSpan.OPEN_END.isoformat()],
-        )
-        cursor.execute("CREATE INDEX bench_current_idx ON bench_current (pupil_id, skill, level)")
-        cursor.execute("ANALYZE bench_current" if connection.vendor == "postgresql" else "ANALYZE")
+        for n, day in enumerate(days):
+            tables[day] = f"bench_levels_{n}"
+            cursor.execute(f"DROP TABLE IF EXISTS {tables[day]}")
+            cursor.execute(
+                f"CREATE TABLE {tables[day]} AS SELECT pupil_id, {', '.join(SKILL_COLUMNS)} "
+                "FROM schools_levelperiod WHERE valid_from <= %s AND valid_to > %s",
+                [day.isoformat(), day.isoformat()],
+            )
+            cursor.execute(
+                f"CREATE INDEX {tables[day]}_idx ON {tables[day]} "
+                f"(pupil_id, {', '.join(SKILL_COLUMNS)})"
+            )
+        cursor.execute("ANALYZE")
 
     def run(sql, params):
         with connection.cursor() as cursor:
@@ -131,13 +143,13 @@ def floor_queries(target):
 
     def from_results(day):
         text = day.isoformat()
-        return run(over_results, [text, text, *filter_params, text, *skills, threshold, k, k])
+        return run(over_results, [text, text, *filter_params, text, *skills, k, threshold, k])
 
-    def from_current(day):
+    def from_levels(day):
         text = day.isoformat()
-        return run(over_current, [text, text, *filter_params, threshold, *skills, k, k])
+        return run(over_levels(tables[day]), [text, text, *filter_params, *[threshold] * k])
 
-    return from_results, from_current
+    return from_results, from_levels
 
 
 def bench_group(teacher, school_year, size=30):
@@ -238,7 +250,7 @@ def main():
     from django.test.utils import override_settings
 
     from progress import data_version
-    from progress.targets import default_target, target_progress, target_trend
+    from progress.targets import default_target, figures_date, target_progress, target_trend
     from schools import levels
     from schools.models import Pupil, Result, SchoolYear
     from taalpad.models import User
@@ -268,13 +280,17 @@ def main():
         cache.clear()
 
     # The progress layer ----------------------------------------------------------------------
-    from_results, from_current = floor_queries(target)
-    table.add("floor: SQL over the results, today", timed(lambda r: from_results(today), runs))
-    table.add("floor: SQL over the results, past date", timed(lambda r: from_results(past), runs))
+    # The municipality's figures are read on its reference dates: the floors use the same days.
+    read_today, read_past = (figures_date(target, day, suppress=True) for day in (today, past))
+    from_results, from_levels = floor_queries(target, [read_today, read_past])
+    table.add("floor: SQL over the results, today", timed(lambda r: from_results(read_today), runs))
     table.add(
-        "floor: SQL over a table of today's levels", timed(lambda r: from_current(today), runs)
+        "floor: SQL over the results, past date", timed(lambda r: from_results(read_past), runs)
     )
     floor_table = "floor: SQL over a table of today's levels"
+    floor_past = "floor: SQL over a table of the past date's levels"
+    table.add(floor_table, timed(lambda r: from_levels(read_today), runs))
+    table.add(floor_past, timed(lambda r: from_levels(read_past), runs))
     table.add(
         "progress layer, today",
         timed(lambda r: target_progress(target=target, on=today), runs, cold),
@@ -283,7 +299,7 @@ def main():
     table.add(
         "progress layer, past date",
         timed(lambda r: target_progress(target=target, on=past), runs, cold),
-        floor_table,
+        floor_past,
     )
     table.add(
         "progress layer, today, from the figures cache",
@@ -381,7 +397,7 @@ def main():
 
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         return f"{settings.SESSION_COOKIE_NAME.replace('__Host-', '')}={store.session_key}"

@@ -89,7 +89,7 @@ def measure(*, port=8767, size=100 * MB, server=None):
     membership = Membership.objects.filter(role="teacher").select_related("user").first()
     store = SessionStore()
     store[SESSION_KEY] = str(membership.user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
     store[HASH_SESSION_KEY] = membership.user.get_session_auth_hash()
     store.create()
     secret = _get_new_csrf_string()

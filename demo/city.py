@@ -28,7 +28,7 @@ from schools.models import (
     Enrolment,
     Group,
     Instrument,
-    LevelSpan,
+    LevelPeriod,
     Pupil,
     Result,
     School,
@@ -274,7 +274,7 @@ def demo_data_exists():
 
 def clear_demo_city():
     """Removes every school, pupil, result, exchange and demo account."""
-    LevelSpan.objects.all().delete()
+    LevelPeriod.objects.all().delete()
     Result.objects.all().delete()
     Result.history.all().delete()
     ExchangeActivity.objects.all().delete()

@@ -8,6 +8,7 @@ from core.cefr import Skill
 from exchanges.models import ExchangeActivity
 from exchanges.selectors import exchange_figures
 from progress import suppression, targets
+from schools import levels
 
 
 def exchange_statistics(*, school_years, schools=None, suppress=True):
@@ -105,6 +106,10 @@ def level_change(*, schools=None, suppress=True, since=None):
         filters.append(f"a.starts_on >= {targets._date_param(connection.vendor)}")
         params.append(since.isoformat())
     where = "".join(f" AND {f}" for f in filters)
+    skills = levels.SKILL_COLUMNS  # the level table's columns are named after the skills
+    before_levels = ", ".join(f"lv.{skill} AS {skill}" for skill in skills)
+    after_level = " ".join(f"WHEN '{skill}' THEN lv.{skill}" for skill in skills)
+    before_level = " ".join(f"WHEN '{skill}' THEN before.{skill}" for skill in skills)
     sql = f"""
         WITH pairs AS (
             SELECT p.pupil_id, a.id AS activity_id, a.starts_on, a.ends_on
@@ -113,26 +118,32 @@ def level_change(*, schools=None, suppress=True, since=None):
             WHERE 1 = 1{where}
         ),
         before AS (
-            -- the level each participant held the day before the activity began
-            SELECT pairs.pupil_id, pairs.activity_id, span.skill, span.level
-            FROM pairs JOIN schools_levelspan span
-                 ON span.pupil_id = pairs.pupil_id AND span.valid_from < pairs.starts_on
-                AND span.valid_to >= pairs.starts_on
+            -- the levels each participant held the day before the activity began
+            SELECT pairs.pupil_id, pairs.activity_id, {before_levels}
+            FROM pairs JOIN schools_levelperiod lv
+                 ON lv.pupil_id = pairs.pupil_id AND lv.valid_from < pairs.starts_on
+                AND lv.valid_to >= pairs.starts_on
+        ),
+        first_after AS (
+            -- the first date with a result in each skill after it ended
+            SELECT pairs.pupil_id, pairs.activity_id, r.skill, MIN(r.assessed_on) AS day
+            FROM pairs JOIN schools_result r
+                 ON r.pupil_id = pairs.pupil_id AND r.assessed_on > pairs.ends_on
+            GROUP BY pairs.pupil_id, pairs.activity_id, r.skill
         ),
         after AS (
-            -- the first level they were given after it ended
-            SELECT pairs.pupil_id, pairs.activity_id, span.skill, span.level,
-                   ROW_NUMBER() OVER (PARTITION BY pairs.pupil_id, pairs.activity_id, span.skill
-                                      ORDER BY span.valid_from) AS rank
-            FROM pairs JOIN schools_levelspan span
-                 ON span.pupil_id = pairs.pupil_id AND span.valid_from > pairs.ends_on
+            -- the level in that skill on that date, as the level table holds it
+            SELECT first_after.pupil_id, first_after.activity_id, first_after.skill,
+                   CASE first_after.skill {after_level} END AS level
+            FROM first_after JOIN schools_levelperiod lv
+                 ON lv.pupil_id = first_after.pupil_id AND lv.valid_from <= first_after.day
+                AND lv.valid_to > first_after.day
         )
-        SELECT before.skill, COUNT(*), SUM(after.level - before.level)
+        SELECT after.skill, COUNT(*), SUM(after.level - CASE after.skill {before_level} END)
         FROM before JOIN after
              ON after.pupil_id = before.pupil_id AND after.activity_id = before.activity_id
-            AND after.skill = before.skill
-        WHERE after.rank = 1
-        GROUP BY before.skill
+        WHERE CASE after.skill {before_level} END IS NOT NULL
+        GROUP BY after.skill
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

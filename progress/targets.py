@@ -30,6 +30,7 @@ from core.cefr import Level, Skill, Track
 from core.inputs import optional_int
 from progress import data_version, suppression
 from progress.models import Target
+from schools import levels
 from schools.models import School, SchoolYear
 
 
@@ -211,6 +212,11 @@ def _filters(target, school_ids):
     return "".join(f" AND {condition}" for condition in filters), params
 
 
+def _skill_column(skill):
+    """The level table's column of `skill`: the constant itself, never text from outside."""
+    return levels.SKILL_COLUMNS[levels.SKILL_COLUMNS.index(skill)]
+
+
 def _per_pupil(target, dates, school_ids):
     """SQL (and its parameters) of common table expressions ending in `per_pupil`: one row per
     date and pupil of the population, with the school, group, track and year level that pupil
@@ -219,14 +225,16 @@ def _per_pupil(target, dates, school_ids):
     date_sql = _date_param(connection.vendor)
     values = ", ".join(f"({date_sql})" for _ in dates)
     where, filter_params = _filters(target, school_ids)
+    # The level table has a column per skill (schools.levels.SKILL_COLUMNS): a skill's name is
+    # its column. A level that is NULL (not assessed) is neither assessed nor met.
+    columns = [f"lv.{_skill_column(skill)}" for skill in skills]
+    assessed = " AND ".join(f"{column} IS NOT NULL" for column in columns)
+    met = " AND ".join(f"{column} >= %s" for column in columns)
     per_skill = ",\n".join(
-        f"MAX(CASE WHEN span.skill = %s THEN 1 ELSE 0 END) AS a{i}, "
-        f"MAX(CASE WHEN span.skill = %s AND span.level >= %s THEN 1 ELSE 0 END) AS m{i}"
-        for i in range(len(skills))
+        f"CASE WHEN {column} IS NOT NULL THEN 1 ELSE 0 END AS a{i}, "
+        f"CASE WHEN {column} >= %s THEN 1 ELSE 0 END AS m{i}"
+        for i, column in enumerate(columns)
     )
-    per_skill_params = []
-    for skill in skills:
-        per_skill_params += [skill, skill, target.threshold]
     sql = f"""
         WITH dates(d) AS (VALUES {values}),
         pop AS (
@@ -239,23 +247,20 @@ def _per_pupil(target, dates, school_ids):
         ),
         per_pupil AS (
             SELECT pop.d, pop.pupil_id, pop.school_id, pop.group_id, pop.track, pop.year_level,
-                   CASE WHEN COUNT(span.skill) = %s THEN 1 ELSE 0 END AS assessed,
-                   CASE WHEN SUM(CASE WHEN span.level >= %s THEN 1 ELSE 0 END) = %s
-                        THEN 1 ELSE 0 END AS met,
+                   CASE WHEN {assessed} THEN 1 ELSE 0 END AS assessed,
+                   CASE WHEN {met} THEN 1 ELSE 0 END AS met,
                    {per_skill}
             FROM pop
-            LEFT JOIN schools_levelspan span ON span.pupil_id = pop.pupil_id
-                 AND span.valid_to > pop.d AND span.valid_from <= pop.d
-                 AND span.skill IN ({", ".join(["%s"] * len(skills))})
-            GROUP BY pop.d, pop.pupil_id, pop.school_id, pop.group_id, pop.track, pop.year_level
+            LEFT JOIN schools_levelperiod lv ON lv.pupil_id = pop.pupil_id
+                 AND lv.valid_to > pop.d AND lv.valid_from <= pop.d
         )
     """
+    threshold = target.threshold
     params = (
         [day.isoformat() for day in dates]
         + filter_params
-        + [len(skills), target.threshold, len(skills)]
-        + per_skill_params
-        + skills
+        + [threshold] * len(skills)  # met
+        + [threshold] * len(skills)  # m0, m1, …
     )
     return sql, params
 
@@ -751,7 +756,8 @@ def _distribution(target, day, *, school_ids=None):
     """{(skill, level or None for not assessed): pupils} in one query."""
     date_sql = _date_param(connection.vendor)
     where, filter_params = _filters(target, school_ids)
-    skills = Skill.values
+    skills = list(levels.SKILL_COLUMNS)
+    level_of_skill = " ".join(f"WHEN '{skill}' THEN lv.{skill}" for skill in skills)
     sql = f"""
         WITH pop AS (
             SELECT DISTINCT e.pupil_id
@@ -761,12 +767,11 @@ def _distribution(target, day, *, school_ids=None):
             WHERE e.starts_on <= {date_sql} AND e.ends_on >= {date_sql}{where}
         ),
         skills(skill) AS (VALUES {", ".join(["(%s)"] * len(skills))})
-        SELECT skills.skill, span.level, COUNT(*)
+        SELECT skills.skill, CASE skills.skill {level_of_skill} END AS level, COUNT(*)
         FROM pop CROSS JOIN skills
-        LEFT JOIN schools_levelspan span ON span.pupil_id = pop.pupil_id
-             AND span.skill = skills.skill
-             AND span.valid_to > {date_sql} AND span.valid_from <= {date_sql}
-        GROUP BY skills.skill, span.level
+        LEFT JOIN schools_levelperiod lv ON lv.pupil_id = pop.pupil_id
+             AND lv.valid_to > {date_sql} AND lv.valid_from <= {date_sql}
+        GROUP BY skills.skill, CASE skills.skill {level_of_skill} END
     """
     params = [day.isoformat()] * 2 + filter_params + skills + [day.isoformat()] * 2
     with connection.cursor() as cursor:

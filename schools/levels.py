@@ -1,4 +1,5 @@
-"""The level table: each pupil's level per skill with the dates it holds (LevelSpan).
+"""The level table: each pupil's levels in the five skills, one row per period in which they
+hold (LevelPeriod).
 
 Every write of results calls `refresh` for the pupils it touched, inside its transaction;
 `rebuild` derives the whole table again and `differences` compares the table with what the
@@ -7,15 +8,18 @@ cannot follow other rules than the results:
 
 - on each date with results, a pupil's level in a skill is that of the result entered last
   (`entered_at`, then id), as everywhere else;
-- that level holds until the next date with a result in the same skill (exclusive), and the
-  last one until LevelSpan.OPEN_END.
+- that level holds until the next date with a result in the same skill (exclusive);
+- a pupil's periods start on every date with a result in any skill and run until the next such
+  date, the last one until LevelPeriod.OPEN_END; each holds the level of every skill on its
+  first day (none where the skill was not assessed yet).
 """
 
 from django.db import connection
 from django.db.models import F
 
+from core.cefr import Skill
 from schools import signals
-from schools.models import LevelSpan
+from schools.models import LevelPeriod
 
 # "Latest" result: the latest date; on the same date, the one entered last (then the highest
 # id). The ORM ordering and the SQL of the derivation below are both made from this one list.
@@ -23,87 +27,129 @@ LATEST_ORDER = ("assessed_on", "entered_at", "id")
 LATEST_FIRST = [F("pk" if column == "id" else column).desc() for column in LATEST_ORDER]
 _LAST_OF_DAY_SQL = ", ".join(f"{column} DESC" for column in LATEST_ORDER[1:])
 
-COLUMNS = "pupil_id, skill, level, valid_from, valid_to"
+SKILL_COLUMNS = tuple(Skill.values)  # the table's level columns are named after the skills
+COLUMNS = ", ".join(("pupil_id", "valid_from", "valid_to", *SKILL_COLUMNS))
+_INSERT = f"{{ctes}} INSERT INTO schools_levelperiod ({COLUMNS}) SELECT {COLUMNS} FROM derived"
 CHUNK = 500  # pupils per statement: well below every database's parameter limit
 
 
 def _derived(where="", params=()):
-    """SQL and parameters of the spans that the results give, optionally filtered."""
+    """SQL and parameters of common table expressions ending in `derived`: the periods that
+    the results give, optionally filtered. (A statement starts with them: SQLite takes no
+    WITH after INSERT or inside a compound SELECT.)"""
     open_end = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
+    levels = ",\n".join(
+        f"MAX(CASE WHEN spans.skill = '{skill}' THEN spans.level END) AS {skill}"
+        for skill in SKILL_COLUMNS
+    )
     sql = f"""
-        SELECT pupil_id, skill, level, assessed_on AS valid_from,
-               COALESCE(LEAD(assessed_on) OVER (PARTITION BY pupil_id, skill
-                                                ORDER BY assessed_on), {open_end}) AS valid_to
-        FROM (
+        WITH last_of_day AS (
             SELECT pupil_id, skill, level, assessed_on,
                    ROW_NUMBER() OVER (PARTITION BY pupil_id, skill, assessed_on
                                       ORDER BY {_LAST_OF_DAY_SQL}) AS rank
             FROM schools_result {where}
-        ) last_of_day
-        WHERE rank = 1
+        ),
+        spans AS (
+            SELECT pupil_id, skill, level, assessed_on AS valid_from,
+                   COALESCE(LEAD(assessed_on) OVER (PARTITION BY pupil_id, skill
+                                                    ORDER BY assessed_on), {open_end}) AS valid_to
+            FROM last_of_day
+            WHERE rank = 1
+        ),
+        starts AS (SELECT DISTINCT pupil_id, valid_from FROM spans),
+        periods AS (
+            SELECT pupil_id, valid_from,
+                   COALESCE(LEAD(valid_from) OVER (PARTITION BY pupil_id ORDER BY valid_from),
+                            {open_end}) AS valid_to
+            FROM starts
+        ),
+        derived AS (
+            SELECT periods.pupil_id, periods.valid_from, periods.valid_to,
+                   {levels}
+            FROM periods
+            JOIN spans ON spans.pupil_id = periods.pupil_id
+                 AND spans.valid_from <= periods.valid_from AND spans.valid_to > periods.valid_from
+            GROUP BY periods.pupil_id, periods.valid_from, periods.valid_to
+        )
     """
-    return sql, [LevelSpan.OPEN_END.isoformat(), *params]
+    return sql, [*params, LevelPeriod.OPEN_END.isoformat(), LevelPeriod.OPEN_END.isoformat()]
 
 
 def levels_on(*, pupils, on):
     """{pupil id: {skill: level}}: the current level of each pupil in `pupils` (a queryset or
     ids) in every skill assessed by `on`, read from the level table in one query."""
-    spans = LevelSpan.objects.filter(pupil__in=pupils, valid_from__lte=on, valid_to__gt=on)
+    periods = LevelPeriod.objects.filter(pupil__in=pupils, valid_from__lte=on, valid_to__gt=on)
     levels = {}
-    for pupil_id, skill, level in spans.values_list("pupil_id", "skill", "level"):
-        levels.setdefault(pupil_id, {})[skill] = level
+    for pupil_id, *values in periods.values_list("pupil_id", *SKILL_COLUMNS):
+        pairs = zip(SKILL_COLUMNS, values, strict=True)
+        own = {skill: level for skill, level in pairs if level is not None}
+        if own:
+            levels[pupil_id] = own
     return levels
 
 
 def refresh(pupil_ids, skills=None, *, since=None):
-    """Derive the spans of these pupils again from their results, in `skills` only when
-    given (a class grid touches one). `since` is the earliest date of the results written,
-    changed or deleted (None: unknown), so that cached figures of earlier dates can stay. Two
-    statements per 500 pupils; call it inside the transaction that wrote the results."""
+    """Derive the periods of these pupils again from their results. `skills` names the skills
+    written (kept for the callers' sake: a period holds all five, so a pupil's periods are
+    derived whole). `since` is the earliest date of the results written, changed or deleted
+    (None: unknown), so that cached figures of earlier dates can stay. Two statements per 500
+    pupils; call it inside the transaction that wrote the results."""
     pupil_ids = sorted({int(pk) for pk in pupil_ids})
     if not pupil_ids:
         return  # nothing was written
-    skill_filter, skill_params = "", []
-    if skills is not None:
-        skills = sorted(set(skills))
-        skill_filter = f" AND skill IN ({', '.join(['%s'] * len(skills))})"
-        skill_params = skills
     signals.announce_levels_changed(since=since)
     with connection.cursor() as cursor:
         for start in range(0, len(pupil_ids), CHUNK):
             chunk = pupil_ids[start : start + CHUNK]
-            where = f"WHERE pupil_id IN ({', '.join(['%s'] * len(chunk))}){skill_filter}"
-            cursor.execute(f"DELETE FROM schools_levelspan {where}", chunk + skill_params)
-            select, params = _derived(where, chunk + skill_params)
-            cursor.execute(f"INSERT INTO schools_levelspan ({COLUMNS}) {select}", params)
+            where = f"WHERE pupil_id IN ({', '.join(['%s'] * len(chunk))})"
+            cursor.execute(f"DELETE FROM schools_levelperiod {where}", chunk)
+            ctes, params = _derived(where, chunk)
+            cursor.execute(_INSERT.format(ctes=ctes), params)
 
 
 def rebuild():
-    """Derive the whole table again; returns the number of spans."""
+    """Derive the whole table again; returns the number of periods."""
     signals.announce_levels_changed()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM schools_levelspan")
-        select, params = _derived()
-        cursor.execute(f"INSERT INTO schools_levelspan ({COLUMNS}) {select}", params)
+        cursor.execute("DELETE FROM schools_levelperiod")
+        ctes, params = _derived()
+        cursor.execute(_INSERT.format(ctes=ctes), params)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE schools_levelspan")
-    return LevelSpan.objects.count()
+            cursor.execute("ANALYZE schools_levelperiod")
+    return LevelPeriod.objects.count()
 
 
 def differences(limit=20):
-    """(missing, extra, pupil ids): spans the results give that the table lacks, rows of the
+    """(missing, extra, pupil ids): periods the results give that the table lacks, rows of the
     table the results do not give, and up to `limit` pupils concerned."""
-    select, params = _derived()
-    stored = f"SELECT {COLUMNS} FROM schools_levelspan"
+    ctes, params = _derived()
+    derived = f"SELECT {COLUMNS} FROM derived"
+    stored = f"SELECT {COLUMNS} FROM schools_levelperiod"
     counts, pupils = [], set()
     with connection.cursor() as cursor:
-        for sql, sql_params in (
-            (f"{select} EXCEPT {stored}", params),
-            (f"{stored} EXCEPT {select}", params),
-        ):
-            cursor.execute(f"SELECT pupil_id FROM ({sql}) difference", sql_params)
+        for first, second in ((derived, stored), (stored, derived)):
+            sql = f"{ctes} SELECT pupil_id FROM ({first} EXCEPT {second}) difference"
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
             counts.append(len(rows))
             pupils.update(pk for (pk,) in rows)
     return counts[0], counts[1], sorted(pupils)[:limit]
+
+
+def skill_history(pupil_id, skill):
+    """[(level, from, until)]: the stretches in which the pupil held each level in `skill`,
+    read from the level table (neighbouring periods with the same level are one stretch)."""
+    rows = (
+        LevelPeriod.objects.filter(pupil_id=pupil_id)
+        .exclude(**{f"{skill}__isnull": True})
+        .order_by("valid_from")
+        .values_list(skill, "valid_from", "valid_to")
+    )
+    stretches = []
+    for level, valid_from, valid_to in rows:
+        if stretches and stretches[-1][0] == level and stretches[-1][2] == valid_from:
+            stretches[-1] = (level, stretches[-1][1], valid_to)
+        else:
+            stretches.append((level, valid_from, valid_to))
+    return stretches

@@ -443,34 +443,44 @@ class Result(models.Model):
         return Level(self.level).code
 
 
-class LevelSpan(models.Model):
-    """A pupil's level in a skill from `valid_from` until the day before `valid_to`.
+class LevelPeriod(models.Model):
+    """A pupil's level in each of the five skills from `valid_from` until the day before
+    `valid_to` (None: not yet assessed in that skill).
 
-    Derived from the results and rewritten by `schools.levels` on every write, so that "the
-    current level on date D" is one indexed row per pupil and skill instead of a search for
-    the latest result. The last span of a pupil and skill runs until OPEN_END.
+    Derived from the results and rewritten by `schools.levels` for the pupils every write
+    touches, so that "each pupil's levels on date D" is one indexed row per pupil: the figures
+    read it instead of searching for the latest results. A new period starts on every date
+    with a result in any skill; the last one runs until OPEN_END.
     """
 
     OPEN_END = datetime.date(9999, 12, 31)
 
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+", db_index=False)
-    skill = models.CharField(max_length=20, choices=Skill.choices)
-    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    # No foreign-key constraint in the database: the rows are derived, rewritten by every write
+    # of results, and a constraint would be checked again for each of them at commit. Deleting
+    # a pupil still deletes their periods (Django's cascade), and `check_levels` proves the table.
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     valid_from = models.DateField()
     valid_to = models.DateField()
+    listening = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
+    reading = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
+    spoken_interaction = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
+    spoken_production = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
+    writing = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
 
     class Meta:
         indexes = [
-            # Covers the progress query: found by pupil, filtered on dates, read without the
+            # Covers the figures' query: found by pupil, filtered on dates, read without the
             # table.
             models.Index(
-                fields=["pupil", "valid_to", "valid_from", "skill", "level"],
-                name="levelspan_pupil_dates_idx",
+                fields=["pupil", "valid_to", "valid_from", *Skill.values],
+                name="levelperiod_pupil_dates_idx",
             ),
         ]
 
     def __str__(self):
-        return f"{self.pupil_id} {self.skill} {self.level} {self.valid_from}–{self.valid_to}"
+        return f"{self.pupil_id} {self.valid_from}–{self.valid_to}"
 
 
 class ExpectedLevel(models.Model):

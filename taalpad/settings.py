@@ -215,8 +215,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TaalPad <noreply@taa
 
 AUTH_USER_MODEL = "taalpad.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -308,6 +308,13 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # Staff sessions end after 30 idle minutes and at most 12 hours after logging in.
 TAALPAD_STAFF_IDLE_SECONDS = 30 * 60
 TAALPAD_STAFF_MAX_SECONDS = 12 * 60 * 60
+# Sessions are read on every request: from the shared cache when there is one (Redis), backed
+# by the database so a restart of the cache logs nobody out; never from one process's memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

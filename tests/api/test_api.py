@@ -125,11 +125,11 @@ def test_list_endpoints_take_a_fixed_number_of_queries(
             by=teacher_a1, pupil=pupil, instrument=rated_speaking, assessed_on=day, level="a2"
         )
     client = api(teacher_a1)
-    # token and user, memberships, municipality role, pupil role, count, page of results
-    with django_assert_num_queries(6):
+    # token with its user and roles, memberships, count, page of results
+    with django_assert_num_queries(4):
         assert len(client.get(reverse("result-list")).json()["results"]) == size
-    # token and user, memberships, municipality role, pupil role, count, page, enrolments
-    with django_assert_num_queries(7):
+    # token with its user and roles, memberships, count, page, enrolments
+    with django_assert_num_queries(5):
         assert client.get(reverse("pupil-list")).json()["count"] == size
 
 

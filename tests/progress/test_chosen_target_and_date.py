@@ -55,7 +55,7 @@ def test_a_date_that_cannot_be_read_is_today_with_a_message_on_a_page(
 def test_the_api_answers_the_same_dates_with_a_400_that_names_the_field(
     municipality, lea_target, asked
 ):
-    api = APIClient()
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(municipality)
     response = api.get(reverse("target-progress", args=[lea_target.pk]), {"date": asked})
     assert response.status_code == 400

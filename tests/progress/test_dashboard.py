@@ -159,14 +159,14 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     client.force_login(municipality)
     client.get(reverse("municipality_start"))
     cache.clear()  # the figures computed afresh, as after a change of data
-    # session, user, memberships, municipality role, pupil role, target, schools, progress,
-    # school years, distribution, targets list, school years for the report (the trend's one
-    # date, today, shares the progress query's cells)
-    with django_assert_num_queries(12):
+    # session, user with its roles, memberships, target, schools, progress, school years,
+    # distribution, targets list, school years for the report (the trend's one date, today,
+    # shares the progress query's cells)
+    with django_assert_num_queries(10):
         response = client.get(reverse("municipality_start"))
     assert response.status_code == 200
     # again, with nothing changed: progress, trend and distribution come from the cache
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         assert client.get(reverse("municipality_start")).status_code == 200
 
 
@@ -299,8 +299,8 @@ def test_a_chart_builds_only_the_figures_it_shows(
     client.force_login(municipality)
     url = reverse("municipality_chart", args=[kind])
     assert client.get(url).status_code == 200
-    # session, user, memberships, municipality role, pupil role, target, and the one query the
-    # chart's own part needs beyond the cache (school years, schools)
-    with django_assert_num_queries(7):
+    # session, user with its roles, memberships, target, and the one query the chart's own
+    # part needs beyond the cache (school years, schools)
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response["Content-Type"] == "image/svg+xml"

@@ -54,7 +54,7 @@ def test_result_edits_in_the_admin_keep_the_level_table_in_step(
 ):
     from core.cefr import Level
     from schools import levels
-    from schools.models import LevelSpan
+    from schools.models import LevelPeriod
     from schools.services import result_record
     from tests.conftest import TODAY
 
@@ -74,10 +74,9 @@ def test_result_edits_in_the_admin_keep_the_level_table_in_step(
     )
     response = admin_client_with_data.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert list(LevelSpan.objects.filter(pupil=pupil_a1).values_list("level", flat=True)) == [
-        Level.B2
-    ]
+    periods = LevelPeriod.objects.filter(pupil=pupil_a1)
+    assert list(periods.values_list("spoken_interaction", flat=True)) == [Level.B2]
     delete = reverse("admin:schools_result_delete", args=[result.pk])
     assert admin_client_with_data.post(delete, {"post": "yes"}).status_code == 302
-    assert not LevelSpan.objects.filter(pupil=pupil_a1).exists()
+    assert not LevelPeriod.objects.filter(pupil=pupil_a1).exists()
     assert levels.differences()[:2] == (0, 0)

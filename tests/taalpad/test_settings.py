@@ -125,3 +125,11 @@ def test_the_database_keeps_its_connection_settings(monkeypatch):
     sqlite = load(monkeypatch, SECRET_KEY="s")["DATABASES"]["default"]
     assert sqlite["CONN_MAX_AGE"] == 0  # SQLite connections are not kept open
     assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_sessions_live_in_the_shared_cache_and_the_database_never_in_one_process(monkeypatch):
+    with_redis = load(monkeypatch, SECRET_KEY="s", REDIS_URL="redis://127.0.0.1:6379/1")
+    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    for settings in (load(monkeypatch, SECRET_KEY="s"), load(monkeypatch, DEBUG="1")):
+        # the database cache, or a development server's memory: sessions stay in the database
+        assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
