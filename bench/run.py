@@ -28,6 +28,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taalpad.settings")
+# The run speaks plain HTTP to itself (in-process and over loopback), as bench/load.py does:
+# without these every page would answer with a redirect to HTTPS, and be timed as one.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+
+
+def checked_client():
+    """A test client whose every GET must answer 200: a timing of a redirect or an error page
+    would be a figure about something else."""
+    from django.test import Client
+
+    class CheckedClient(Client):
+        def get(self, path, *args, **kwargs):
+            response = super().get(path, *args, **kwargs)
+            assert response.status_code == 200, (path, response.status_code)
+            return response
+
+    return CheckedClient
 
 
 def timed(function, runs, before=None):
@@ -246,7 +264,6 @@ def main():
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import override_settings
 
     from progress import data_version
@@ -325,9 +342,10 @@ def main():
     coordinator = User.objects.get(email="coordinator@taalpad.example")
     pupil_user = User.objects.get(email="leerling@taalpad.example")
     year = SchoolYear.objects.get(start_year=SchoolYear.start_year_of(today))
-    trivial = "floor: trivial view (login page)"
+    trivial = "floor: signed-in trivial view"
+    CheckedClient = checked_client()
     with override_settings(ALLOWED_HOSTS=["*"], TAALPAD_REQUIRE_2FA=False):
-        city, staff, boss, own = Client(), Client(), Client(), Client()
+        city, staff, boss, own = (CheckedClient() for _ in range(4))
         city.force_login(municipality)
         staff.force_login(teacher)
         boss.force_login(coordinator)
@@ -335,7 +353,7 @@ def main():
         school = coordinator.memberships.first().school
         group = bench_group(teacher, year)
         pupil = Pupil.objects.filter(enrolments__group=group).first()
-        table.add(trivial, timed(lambda r: Client().get("/accounts/login/"), runs))
+        table.add(trivial, timed(lambda r: own.get("/signed-in"), runs))
         city.get("/city/")  # charts into the cache
         table.add(
             "municipality dashboard, figures computed",
@@ -411,18 +429,19 @@ def main():
         throughput(base, "/me/", own_cookie, 1)  # warm both workers
         throughput(base, "/city/chart/trend.svg", city_cookie, 1)
         seconds = args.seconds
-        table.add_rate(
-            "floor: trivial view under gunicorn", throughput(base, "/livez", "", seconds)
-        )
+        anonymous, signed_in = "anonymous trivial view under gunicorn", "signed-in trivial view"
+        signed_in += " under gunicorn"
+        table.add_rate(anonymous, throughput(base, "/livez", "", seconds))
+        table.add_rate(signed_in, throughput(base, "/signed-in", own_cookie, seconds), anonymous)
         table.add_rate(
             "pupil's own page under gunicorn",
             throughput(base, "/me/", own_cookie, seconds),
-            "floor: trivial view under gunicorn",
+            signed_in,
         )
         table.add_rate(
             "cached chart under gunicorn",
             throughput(base, "/city/chart/trend.svg", city_cookie, seconds),
-            "floor: trivial view under gunicorn",
+            signed_in,
         )
     finally:
         server.terminate()
@@ -526,48 +545,46 @@ def measure_charts(table, *, target, today, runs, cold):
 
 
 def print_targets(table, vendor, import_rows, upload):
+    """Every target of the performance work as met or MISS, from this run's measurements:
+    ratios to floors of the same run are binding; milliseconds are reported beside them."""
     m = table.medians
-    floor = m["floor: SQL over a table of today's levels"]
-    progress = max(m["progress layer, today"], m["progress layer, past date"])
-    limit = 60 if vendor == "postgresql" else 100
-    checks = [
-        (f"progress, any date ≤ {limit} ms", progress, progress <= limit),
-        ("progress ≤ 1.5 × the table-of-levels floor", progress / floor, progress <= 1.5 * floor),
-        ("trend ≤ 150 ms", m["trend, all school years"], m["trend, all school years"] <= 150),
-        (
-            "dashboard ≤ 150 ms (charts cached, figures computed)",
-            m["municipality dashboard, figures computed"],
-            m["municipality dashboard, figures computed"] <= 150,
-        ),
-        (
-            "dashboard ≤ 150 ms after a save today (earlier years cached)",
-            m["municipality dashboard after a save today, no lag"],
-            m["municipality dashboard after a save today, no lag"] <= 150,
-        ),
-    ]
+
+    def ratio(name, floor):
+        return m[name] / m[floor]
+
+    today_floor = "floor: SQL over a table of today's levels"
+    past_floor = "floor: SQL over a table of the past date's levels"
+    progress = max(
+        ratio("progress layer, today", today_floor), ratio("progress layer, past date", past_floor)
+    )
+    trend = ratio("trend, all school years", today_floor)
+    computed = ratio("municipality dashboard, figures computed", today_floor)
+    after_save = ratio("municipality dashboard after a save today, no lag", today_floor)
+    cached = m["municipality dashboard, figures and charts cached"]
     grid = next(v for k, v in m.items() if k.startswith("grid save"))
-    checks.append(("grid save 30 × 5 ≤ 30 ms", grid, grid <= 30))
-    trivial = m["floor: trivial view under gunicorn"]
-    checks.append(
-        (
-            "pupil page ≥ 40 % of the trivial view's throughput",
-            m["pupil's own page under gunicorn"] / trivial,
-            m["pupil's own page under gunicorn"] >= 0.4 * trivial,
+    imported = sum(v for k, v in m.items() if k.startswith("import of"))
+    signed_in = "signed-in trivial view under gunicorn"
+    checks = [
+        ("progress, any date ≤ 1.5 × floor", progress, progress <= 1.5),
+        ("trend ≤ 2 × floor", trend, trend <= 2),
+        ("dashboard, figures computed ≤ 4 × floor", computed, computed <= 4),
+        ("dashboard, after a save today ≤ 2 × floor", after_save, after_save <= 2),
+        ("dashboard, cached ≤ 10 ms", cached, cached <= 10),
+        ("grid save 30 × 5 ≤ 30 ms", grid, grid <= 30),
+        (f"import of {import_rows} rows, dry run + commit ≤ 2000 ms", imported, imported <= 2000),
+    ]
+    for name, floor, share in (
+        (signed_in, "anonymous trivial view under gunicorn", 0.5),
+        ("pupil's own page under gunicorn", signed_in, 0.3),
+        ("cached chart under gunicorn", signed_in, 0.8),
+    ):
+        checks.append(
+            (f"{name} ≥ {share:.0%} of its floor", ratio(name, floor), ratio(name, floor) >= share)
         )
-    )
-    checks.append(
-        (
-            "cached chart ≥ 50 % of it",
-            m["cached chart under gunicorn"] / trivial,
-            m["cached chart under gunicorn"] >= 0.5 * trivial,
-        )
-    )
-    chart = (
-        m["trend chart, cold (through the cache code)"] / m["floor: bare matplotlib trend render"]
+    chart = ratio(
+        "trend chart, cold (through the cache code)", "floor: bare matplotlib trend render"
     )
     checks.append(("cold chart ≤ 1.2 × bare matplotlib", chart, chart <= 1.2))
-    total = sum(v for k, v in m.items() if k.startswith("import of"))
-    checks.append((f"import of {import_rows} rows (dry run + commit) ≤ 3 s", total, total <= 3000))
     grown = upload["peak_after"] - upload["peak_before"]
     checks.append(
         (
@@ -576,7 +593,7 @@ def print_targets(table, vendor, import_rows, upload):
             upload["refused"] and grown < 20,
         )
     )
-    print("\ntargets")
+    print(f"\ntargets ({vendor}; ratios to this run's floors, times in ms)")
     for name, value, met in checks:
         print(f"  {'met ' if met else 'MISS'}  {name}: {value:.2f}")
 

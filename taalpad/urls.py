@@ -14,6 +14,7 @@ urlpatterns = [
     path("welcome/", views.no_role, name="no_role"),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.liveness, name="liveness"),
+    path("signed-in", views.signed_in, name="signed_in"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("", include("schools.urls")),
     path("", include("exchanges.urls")),

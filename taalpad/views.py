@@ -38,6 +38,16 @@ def liveness(request):
 
 
 @require_GET
+@login_required
+def signed_in(request):
+    """For a session check (and the benchmark's floor for pages): the person is signed in.
+    No queries of its own beyond reading the session and the user."""
+    response = HttpResponse("ok", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
 def healthz(request):
     """For a load balancer: is the database reachable and are all migrations applied?
     No login, no data."""

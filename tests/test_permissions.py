@@ -61,6 +61,7 @@ MATRIX = {
     "home": ("get", lambda o: {}, expect(302)),
     "healthz": ("get", lambda o: {}, expect(200, anonymous=200)),
     "liveness": ("get", lambda o: {}, expect(200, anonymous=200)),
+    "signed_in": ("get", lambda o: {}, expect(200)),
     "accessibility": ("get", lambda o: {}, expect(200, anonymous=200)),
     "no_role": ("get", lambda o: {}, expect(302)),
     "profile": ("get", lambda o: {}, expect(200)),
