@@ -17,6 +17,7 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext as _
 
 KEY = "taalpad:data-version"
 HISTORY_KEY = "taalpad:data-version:history"
@@ -43,6 +44,11 @@ def for_date(day):
     return _read(HISTORY_KEY if day < history_begins_before() else KEY)
 
 
+def history_version():
+    """The version of the figures of finished school years (see the module's docstring)."""
+    return _read(HISTORY_KEY)
+
+
 def _move_on(history):
     cache.set(KEY, uuid.uuid4().hex, None)
     if history:
@@ -55,6 +61,10 @@ def bump(*, since=None):
     commit (figures another process computed from the old data meanwhile are dropped too)."""
     history = since is None or since < history_begins_before()
     _move_on(history)
+    if history:
+        from progress import stored_years  # it reads the versions kept here
+
+        stored_years.forget(since=since)
     transaction.on_commit(lambda: _move_on(history))
 
 
@@ -66,9 +76,29 @@ def _bump_on_levels_changed(sender, since=None, **kwargs):
     bump(since=since)
 
 
+def _forget_target(sender, instance, **kwargs):
+    from progress import stored_years
+
+    stored_years.forget(target=instance)
+
+
+def _check_stored_years(sender, repair=False, **kwargs):
+    from progress import stored_years, targets
+
+    if repair:
+        stored_years.forget()
+        return (_("stored school years"), [])
+    return (_("stored school years"), targets.stored_year_differences())
+
+
 def connect():
+    from progress.models import Target
     from schools.models import Enrolment, Group, School
-    from schools.signals import levels_changed
+    from schools.signals import derived_data_check, levels_changed
+
+    derived_data_check.connect(_check_stored_years, dispatch_uid="stored-years-check")
+
+    post_save.connect(_forget_target, sender=Target, dispatch_uid="stored-years-target")
 
     levels_changed.connect(_bump_on_levels_changed, dispatch_uid="version-levels")
     for model in (Enrolment, Group, School):

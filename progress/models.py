@@ -63,3 +63,27 @@ class Target(models.Model):
             errors["year_levels"] = _("Year levels are whole numbers from 1 to 8.")
         if errors:
             raise ValidationError(errors)
+
+
+class StoredYear(models.Model):
+    """The figures of a finished school year's date (31 July, or a target's deadline in it),
+    kept so that the trend does not compute the past again: the cells of one target and scope
+    on one day, exactly as the progress layer computes them (`progress.stored_years`).
+
+    Rows are deleted, in the writing transaction, by every write that can change them: results
+    dated on or before the day, enrolments, groups, schools, a change of the target.
+    `manage.py check_levels` proves the rows equal a fresh computation."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=32)  # the target's definition and the schools counted
+    school_ids = models.JSONField(null=True)  # the schools counted; None: the whole city
+    day = models.DateField()
+    cells = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "day"], name="storedyear_one_per_scope_day")
+        ]
+
+    def __str__(self):
+        return f"{self.target_id} {self.day}"

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from core import schoolyear
 from core.cefr import Level, Skill, Track
 from core.inputs import optional_int
-from progress import data_version, suppression
+from progress import data_version, stored_years, suppression
 from progress.models import Target
 from schools import levels
 from schools.models import School, SchoolYear
@@ -321,16 +321,39 @@ def _cells(target, dates, *, school_ids=None, lag=0):
         target,
         dates,
         school_ids,
-        lambda missing: {
-            day: {key: _pack(figures) for key, figures in cells.items()}
-            for day, cells in _query_cells(target, missing, school_ids=school_ids).items()
-        },
+        lambda missing: _stored_or_computed_cells(target, missing, school_ids),
         lag=lag,
     )
     return {
         day: {key: _unpack(figures) for key, figures in cells.items()}
         for day, cells in packed.items()
     }
+
+
+def _packed_cells(target, days, school_ids):
+    """{day: {cell key: packed figures}} computed afresh, in one query."""
+    return {
+        day: {key: _pack(figures) for key, figures in cells.items()}
+        for day, cells in _query_cells(target, days, school_ids=school_ids).items()
+    }
+
+
+def _stored_or_computed_cells(target, days, school_ids):
+    """Cells of `days`: finished school years from the stored ones where kept, the rest (and
+    the finished years not kept yet, which are then stored) computed in one query."""
+    finished = [day for day in days if day < data_version.history_begins_before()]
+    scope = _digest(target, school_ids)
+    found = stored_years.read(scope, finished)
+    version = data_version.history_version()
+    computed = _packed_cells(target, [day for day in days if day not in found], school_ids)
+    new_finished = {day: computed[day] for day in finished if day in computed}
+    stored_years.store(target, scope, school_ids, new_finished, version=version)
+    return {**found, **computed}
+
+
+def stored_year_differences():
+    """[(target id, day)] where a stored finished year differs from a fresh computation."""
+    return stored_years.differences(_packed_cells)
 
 
 def _totals(target, dates, *, school_ids=None, lag=0):

@@ -13,3 +13,12 @@ levels_changed = Signal()
 
 def announce_levels_changed(*, since=None):
     levels_changed.send(sender=None, since=since)
+
+
+# `manage.py check_levels` asks the apps above for what they keep derived from the results:
+# each receiver answers (what it is, [differences found]), and clears it when `repair` is set.
+derived_data_check = Signal()
+
+
+def check_derived_data(*, repair=False):
+    return [answer for _receiver, answer in derived_data_check.send(sender=None, repair=repair)]

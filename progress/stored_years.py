@@ -1,0 +1,80 @@
+"""Finished school years, stored: the cells of dates before the current school year are kept
+in a table (StoredYear) as well as in the cache, so that the trend reads its past years from
+one indexed query even when the cache is cold.
+
+Every write that can change such a day's figures deletes the stored rows from that day on,
+inside its transaction (`forget`, called by `progress.data_version.bump`); a computation only
+stores what it made if no write came in between (the history version is unchanged).
+"""
+
+from django.db import IntegrityError, transaction
+
+from progress import data_version
+from progress.models import StoredYear
+
+
+def read(scope, days):
+    """{day: packed cells} of the stored ones among `days`."""
+    if not days:
+        return {}
+    rows = StoredYear.objects.filter(scope=scope, day__in=days).values_list("day", "cells")
+    return {day: _from_json(cells) for day, cells in rows}
+
+
+def store(target, scope, school_ids, computed, *, version):
+    """Keep `computed` ({day: packed cells}, finished-year days only) unless the data changed
+    since `version` (the history version read before computing)."""
+    if not computed or target.pk is None or data_version.history_version() != version:
+        return
+    ids = None if school_ids is None else sorted(school_ids)
+    rows = [
+        StoredYear(target=target, scope=scope, school_ids=ids, day=day, cells=_to_json(cells))
+        for day, cells in computed.items()
+    ]
+    try:
+        with transaction.atomic():
+            StoredYear.objects.bulk_create(rows, ignore_conflicts=True)
+    except IntegrityError:
+        pass  # the target was deleted meanwhile: nothing to keep
+
+
+def forget(*, since=None, target=None):
+    """Delete what a write makes stale: the days on or after `since` (None: every day), of one
+    target or of all."""
+    rows = StoredYear.objects.all()
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    if target is not None:
+        rows = rows.filter(target=target)
+    rows.delete()
+
+
+def differences(compute):
+    """[(target id, day)] of stored rows that differ from a fresh computation:
+    `compute(target, days, school_ids)` gives {day: packed cells}."""
+    wrong = []
+    by_scope = {}
+    for row in StoredYear.objects.select_related("target").order_by("scope", "day"):
+        by_scope.setdefault(row.scope, []).append(row)
+    for rows in by_scope.values():
+        first = rows[0]
+        fresh = compute(first.target, [row.day for row in rows], first.school_ids)
+        wrong += [
+            (row.target_id, row.day) for row in rows if _from_json(row.cells) != fresh[row.day]
+        ]
+    return wrong
+
+
+# JSON holds lists where the cells have tuples: {(school, group, track, year level): packed}.
+def _to_json(cells):
+    return [
+        [list(key), [*figures[:3], [list(skill) for skill in figures[3]]]]
+        for key, figures in cells.items()
+    ]
+
+
+def _from_json(rows):
+    return {
+        tuple(key): (population, assessed, met, tuple(tuple(skill) for skill in skills))
+        for key, (population, assessed, met, skills) in rows
+    }

@@ -1,0 +1,134 @@
+"""Finished school years are stored: the trend reads them back even with a cold cache, every
+write that can change one deletes it in the same transaction, and check_levels proves the stored
+rows equal a fresh computation."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.cefr import Level, Skill
+from progress.models import StoredYear
+from progress.targets import target_progress, target_trend
+from schools import services
+from schools.levels import levels_on
+from schools.models import Enrolment, Pupil
+from tests.progress.conftest import YEAR_START, build_random_city
+from tests.progress.oracle import oracle_progress
+
+FIRST_YEAR_END = datetime.date(YEAR_START + 1, 7, 31)
+TODAY = datetime.date.today()
+
+
+def trend_points(target):
+    return [
+        (p.date, p.figures.population, p.figures.met)
+        for p in target_trend(target=target, today=TODAY, suppress=False).points
+    ]
+
+
+def city_on(target, day):
+    city = target_progress(target=target, on=day, suppress=False).city
+    return city.population, city.assessed, city.met
+
+
+def oracle_on(target, day):
+    city = oracle_progress(target, day)["city"]
+    return city["population"], city["assessed"], city["met"]
+
+
+@pytest.fixture
+def city(db, lea_target):
+    build_random_city(7, pupils=80)
+    return lea_target
+
+
+def test_the_trend_stores_its_finished_years_and_reads_them_back_with_a_cold_cache(city):
+    first = trend_points(city)
+    stored = set(StoredYear.objects.values_list("day", flat=True))
+    assert FIRST_YEAR_END in stored
+    assert all(day < datetime.date(YEAR_START + 2, 8, 1) for day in stored)  # finished years only
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert trend_points(city) == first
+    # the stored years in one query; the figures query covers only the current school year
+    assert sum("progress_storedyear" in q["sql"] for q in queries.captured_queries) == 1
+    assert not any('INSERT INTO "progress_storedyear"' in q["sql"] for q in queries)
+
+
+def test_a_result_dated_back_into_a_finished_year_replaces_its_stored_figures(city):
+    trend_points(city)
+    before = city_on(city, FIRST_YEAR_END)
+    day = FIRST_YEAR_END - datetime.timedelta(days=3)
+    # A pupil of the population on that day who does not reach the target yet.
+    population = Pupil.objects.filter(
+        enrolments__starts_on__lte=day,
+        enrolments__ends_on__gte=FIRST_YEAR_END,
+        enrolments__group__school__sector="vo",
+        enrolments__group__year_level__in=city.year_levels,
+    ).distinct()
+    levels = levels_on(pupils=population, on=day)
+    pupil = next(
+        p
+        for p in population
+        if not all(levels.get(p.pk, {}).get(s, -1) >= city.threshold for s in city.required_skills)
+    )
+    for skill in city.required_skills:
+        instrument = services.instrument_create(name=f"Later {skill}", skill=skill, kind="rated")
+        services.result_record(
+            by=None, pupil=pupil, instrument=instrument, assessed_on=day, level=Level.C2
+        )
+    assert not StoredYear.objects.filter(day__gte=day).exists()
+    cache.clear()
+    after = city_on(city, FIRST_YEAR_END)
+    assert after == oracle_on(city, FIRST_YEAR_END)
+    assert after[2] == before[2] + 1  # the pupil now meets the target
+
+
+def test_an_enrolment_change_or_a_target_change_forgets_every_stored_year(city):
+    trend_points(city)
+    assert StoredYear.objects.exists()
+    Enrolment.objects.first().delete()
+    assert not StoredYear.objects.exists()
+    trend_points(city)
+    assert StoredYear.objects.exists()
+    city.threshold = Level.A2
+    city.save()
+    assert not StoredYear.objects.exists()
+    cache.clear()
+    assert city_on(city, FIRST_YEAR_END) == oracle_on(city, FIRST_YEAR_END)
+
+
+def test_check_levels_proves_the_stored_years_and_repairs_them(city):
+    trend_points(city)
+    call_command("check_levels")  # agrees: no error
+    row = StoredYear.objects.filter(day=FIRST_YEAR_END).first()
+    key, figures = row.cells[0]
+    row.cells[0] = [key, [figures[0] + 1, *figures[1:]]]
+    row.save()
+    with pytest.raises(CommandError):
+        call_command("check_levels")
+    call_command("check_levels", "--repair")
+    call_command("check_levels")
+    cache.clear()
+    assert city_on(city, FIRST_YEAR_END) == oracle_on(city, FIRST_YEAR_END)
+
+
+def test_skills_of_every_target_are_stored_apart(city, db):
+    from progress.models import Target
+
+    other = Target.objects.create(
+        name="Writing B1",
+        threshold=Level.B1,
+        required_skills=[Skill.WRITING],
+        share="0.5",
+        deadline=datetime.date(2030, 7, 31),
+    )
+    trend_points(city)
+    trend_points(other)
+    cache.clear()
+    assert city_on(other, FIRST_YEAR_END) == oracle_on(other, FIRST_YEAR_END)
+    assert city_on(city, FIRST_YEAR_END) == oracle_on(city, FIRST_YEAR_END)
