@@ -36,10 +36,22 @@ CHUNK = 500  # pupils per statement: well below every database's parameter limit
 def _derived(where="", params=()):
     """SQL and parameters of common table expressions ending in `derived`: the periods that
     the results give, optionally filtered. (A statement starts with them: SQLite takes no
-    WITH after INSERT or inside a compound SELECT.)"""
+    WITH after INSERT or inside a compound SELECT.)
+
+    Window functions only, no join, so that SQLite is as linear as PostgreSQL: one row per
+    pupil and date with the level of each skill assessed that day; a running count of each
+    skill's levels numbers the stretch a level holds, and the level of that stretch fills it.
+    """
     open_end = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
-    levels = ",\n".join(
-        f"MAX(CASE WHEN spans.skill = '{skill}' THEN spans.level END) AS {skill}"
+    of_day = ",\n".join(
+        f"MAX(CASE WHEN skill = '{skill}' THEN level END) AS {skill}" for skill in SKILL_COLUMNS
+    )
+    stretch = ",\n".join(
+        f"COUNT({skill}) OVER (PARTITION BY pupil_id ORDER BY day) AS {skill}_stretch"
+        for skill in SKILL_COLUMNS
+    )
+    filled = ",\n".join(
+        f"MAX({skill}) OVER (PARTITION BY pupil_id, {skill}_stretch) AS {skill}"
         for skill in SKILL_COLUMNS
     )
     sql = f"""
@@ -49,30 +61,24 @@ def _derived(where="", params=()):
                                       ORDER BY {_LAST_OF_DAY_SQL}) AS rank
             FROM schools_result {where}
         ),
-        spans AS (
-            SELECT pupil_id, skill, level, assessed_on AS valid_from,
-                   COALESCE(LEAD(assessed_on) OVER (PARTITION BY pupil_id, skill
-                                                    ORDER BY assessed_on), {open_end}) AS valid_to
+        days AS (
+            SELECT pupil_id, assessed_on AS day, {of_day}
             FROM last_of_day
             WHERE rank = 1
+            GROUP BY pupil_id, assessed_on
         ),
-        starts AS (SELECT DISTINCT pupil_id, valid_from FROM spans),
-        periods AS (
-            SELECT pupil_id, valid_from,
-                   COALESCE(LEAD(valid_from) OVER (PARTITION BY pupil_id ORDER BY valid_from),
-                            {open_end}) AS valid_to
-            FROM starts
+        stretches AS (
+            SELECT pupil_id, day, {", ".join(SKILL_COLUMNS)}, {stretch},
+                   LEAD(day) OVER (PARTITION BY pupil_id ORDER BY day) AS next_day
+            FROM days
         ),
         derived AS (
-            SELECT periods.pupil_id, periods.valid_from, periods.valid_to,
-                   {levels}
-            FROM periods
-            JOIN spans ON spans.pupil_id = periods.pupil_id
-                 AND spans.valid_from <= periods.valid_from AND spans.valid_to > periods.valid_from
-            GROUP BY periods.pupil_id, periods.valid_from, periods.valid_to
+            SELECT pupil_id, day AS valid_from, COALESCE(next_day, {open_end}) AS valid_to,
+                   {filled}
+            FROM stretches
         )
     """
-    return sql, [*params, LevelPeriod.OPEN_END.isoformat(), LevelPeriod.OPEN_END.isoformat()]
+    return sql, [*params, LevelPeriod.OPEN_END.isoformat()]
 
 
 def levels_on(*, pupils, on):

@@ -11,10 +11,18 @@ OPEN_END = "9999-12-31"
 
 
 def fill_level_periods(apps, schema_editor):
+    """Window functions only, no join, so that SQLite is as linear as PostgreSQL."""
     connection = schema_editor.connection
     open_end = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
-    levels = ", ".join(
-        f"MAX(CASE WHEN spans.skill = '{skill}' THEN spans.level END) AS {skill}"
+    of_day = ", ".join(
+        f"MAX(CASE WHEN skill = '{skill}' THEN level END) AS {skill}" for skill in SKILLS
+    )
+    stretch = ", ".join(
+        f"COUNT({skill}) OVER (PARTITION BY pupil_id ORDER BY day) AS {skill}_stretch"
+        for skill in SKILLS
+    )
+    filled = ", ".join(
+        f"MAX({skill}) OVER (PARTITION BY pupil_id, {skill}_stretch) AS {skill}"
         for skill in SKILLS
     )
     sql = f"""
@@ -24,28 +32,22 @@ def fill_level_periods(apps, schema_editor):
                                       ORDER BY entered_at DESC, id DESC) AS rank
             FROM schools_result
         ),
-        spans AS (
-            SELECT pupil_id, skill, level, assessed_on AS valid_from,
-                   COALESCE(LEAD(assessed_on) OVER (PARTITION BY pupil_id, skill
-                                                    ORDER BY assessed_on), {open_end}) AS valid_to
+        days AS (
+            SELECT pupil_id, assessed_on AS day, {of_day}
             FROM last_of_day WHERE rank = 1
+            GROUP BY pupil_id, assessed_on
         ),
-        starts AS (SELECT DISTINCT pupil_id, valid_from FROM spans),
-        periods AS (
-            SELECT pupil_id, valid_from,
-                   COALESCE(LEAD(valid_from) OVER (PARTITION BY pupil_id ORDER BY valid_from),
-                            {open_end}) AS valid_to
-            FROM starts
+        stretches AS (
+            SELECT pupil_id, day, {", ".join(SKILLS)}, {stretch},
+                   LEAD(day) OVER (PARTITION BY pupil_id ORDER BY day) AS next_day
+            FROM days
         )
         INSERT INTO schools_levelperiod (pupil_id, valid_from, valid_to, {", ".join(SKILLS)})
-        SELECT periods.pupil_id, periods.valid_from, periods.valid_to, {levels}
-        FROM periods
-        JOIN spans ON spans.pupil_id = periods.pupil_id
-             AND spans.valid_from <= periods.valid_from AND spans.valid_to > periods.valid_from
-        GROUP BY periods.pupil_id, periods.valid_from, periods.valid_to
+        SELECT pupil_id, day, COALESCE(next_day, {open_end}), {filled}
+        FROM stretches
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [OPEN_END, OPEN_END])
+        cursor.execute(sql, [OPEN_END])
 
 
 def empty_level_spans(apps, schema_editor):
