@@ -5,10 +5,12 @@ enrolments, groups and schools through the model signals below) moves the versio
 figures are keyed by it and are never read again after a change. The cache must be shared by
 all app servers (Redis in production) for this to hold across processes.
 
-A second version covers the past: figures for a date before the current school year only
-change when a result dated before it is written, or an enrolment, group or school changes.
-Results entered during the year (the many grid saves) leave it alone, so the trend's earlier
-school years stay cached while this year's figures follow every save.
+A second version covers what is settled: the days up to the latest reference date that has
+passed (1 October, 1 February, 31 July: the municipality reads its figures on them), and so
+every finished school year. Their figures only change when a result dated on or before such a
+day is written, or an enrolment, group or school changes. Results entered since (the many grid
+saves, dated today) leave it alone: the trend's earlier school years and the municipality's
+reference date stay cached and stored while a school's own figures of today follow every save.
 """
 
 import datetime
@@ -23,12 +25,14 @@ KEY = "taalpad:data-version"
 HISTORY_KEY = "taalpad:data-version:history"
 
 
-def history_begins_before(today=None):
-    """Dates before this one (the first day of the current school year) are history."""
-    from schools.models import SchoolYear
+def settled_before(today=None):
+    """Dates before this one are settled: the day after the latest reference date before
+    today (today itself is never settled). It is never later than the first day of the
+    current school year, since 31 July is a reference date."""
+    from progress.suppression import reference_date
 
     today = today or datetime.date.today()
-    return SchoolYear(start_year=SchoolYear.start_year_of(today)).starts_on
+    return reference_date(today - datetime.timedelta(days=1)) + datetime.timedelta(days=1)
 
 
 def _read(key):
@@ -41,11 +45,11 @@ def _read(key):
 
 def for_date(day):
     """The version that cached figures for `day` are keyed by."""
-    return _read(HISTORY_KEY if day < history_begins_before() else KEY)
+    return _read(HISTORY_KEY if day < settled_before() else KEY)
 
 
 def history_version():
-    """The version of the figures of finished school years (see the module's docstring)."""
+    """The version of the figures of settled days (see the module's docstring)."""
     return _read(HISTORY_KEY)
 
 
@@ -59,7 +63,7 @@ def bump(*, since=None):
     """Call inside the writing transaction, with the earliest date the write touches (None:
     any date). The version moves now (this process's next read sees the change) and again on
     commit (figures another process computed from the old data meanwhile are dropped too)."""
-    history = since is None or since < history_begins_before()
+    history = since is None or since < settled_before()
     _move_on(history)
     if history:
         from progress import stored_years  # it reads the versions kept here

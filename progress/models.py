@@ -66,8 +66,9 @@ class Target(models.Model):
 
 
 class StoredYear(models.Model):
-    """The figures of a finished school year's date (31 July, or a target's deadline in it),
-    kept so that the trend does not compute the past again: the cells of one target and scope
+    """The figures of a settled day (a finished school year's 31 July or a target's deadline
+    in it, a reference date that has passed), kept so that the trend and the municipality's
+    figures do not compute the past again: the cells of one target and scope
     on one day, exactly as the progress layer computes them (`progress.stored_years`).
 
     Rows are deleted, in the writing transaction, by every write that can change them: results

@@ -1,6 +1,8 @@
-"""Finished school years, stored: the cells of dates before the current school year are kept
-in a table (StoredYear) as well as in the cache, so that the trend reads its past years from
-one indexed query even when the cache is cold.
+"""Settled days, stored: the cells of dates up to the latest reference date that has passed
+(every finished school year's 31 July, the municipality's reference dates; see
+`progress.data_version.settled_before`) are kept in a table (StoredYear) as well as in the
+cache, so that the trend and the municipality's figures read them from one indexed query even
+when the cache is cold.
 
 Every write that can change such a day's figures deletes the stored rows from that day on,
 inside its transaction (`forget`, called by `progress.data_version.bump`); a computation only

@@ -339,9 +339,10 @@ def _packed_cells(target, days, school_ids):
 
 
 def _stored_or_computed_cells(target, days, school_ids):
-    """Cells of `days`: finished school years from the stored ones where kept, the rest (and
-    the finished years not kept yet, which are then stored) computed in one query."""
-    finished = [day for day in days if day < data_version.history_begins_before()]
+    """Cells of `days`: settled days (finished school years, passed reference dates) from the
+    stored ones where kept, the rest (and the settled days not kept yet, which are then
+    stored) computed in one query."""
+    finished = [day for day in days if day < data_version.settled_before()]
     scope = _digest(target, school_ids)
     found = stored_years.read(scope, finished)
     version = data_version.history_version()

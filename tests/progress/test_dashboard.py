@@ -82,7 +82,14 @@ def count_queries(function):
 @pytest.mark.parametrize("size", [50, 5000])
 def test_progress_and_trend_take_one_query_each_whatever_the_size(size, target):
     build_city(size)
-    # progress: schools, the grouped query
+    # a school's exact figures of today: schools, the grouped query
+    assert count_queries(lambda: target_progress(target=target, on=TODAY, suppress=False)) == 2
+    # the municipality's, on the latest reference date (a settled day) when nothing is stored
+    # yet: the stored days, the grouped query, storing it (three statements), schools…
+    cache.clear()
+    assert count_queries(lambda: target_progress(target=target, on=TODAY)) == 6
+    # …and with the cache cold again, from the stored day: the stored days, schools
+    cache.clear()
     assert count_queries(lambda: target_progress(target=target, on=TODAY)) == 2
     # trend: school years, the grouped query for all dates at once
     cache.clear()

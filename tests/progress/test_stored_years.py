@@ -10,12 +10,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.cefr import Level, Skill
+from core.cefr import Level, Skill, Track
 from progress.models import StoredYear
+from progress.suppression import reference_date
 from progress.targets import target_progress, target_trend
 from schools import services
 from schools.levels import levels_on
-from schools.models import Enrolment, Pupil
+from schools.models import Enrolment, Group, Pupil, SchoolYear
 from tests.progress.conftest import YEAR_START, build_random_city
 from tests.progress.oracle import oracle_progress
 
@@ -132,3 +133,37 @@ def test_skills_of_every_target_are_stored_apart(city, db):
     cache.clear()
     assert city_on(other, FIRST_YEAR_END) == oracle_on(other, FIRST_YEAR_END)
     assert city_on(city, FIRST_YEAR_END) == oracle_on(city, FIRST_YEAR_END)
+
+
+def test_the_passed_reference_date_is_stored_and_only_results_dated_on_or_before_it_forget_it(
+    city,
+):
+    """The municipality reads its figures on the latest reference date: a settled day, stored
+    like a finished year. The grid saves of today leave it; a result dated back onto it does not."""
+    settled = reference_date(TODAY - datetime.timedelta(days=1))
+    # A pupil in a havo 3 group from the reference date through today (31 July and today can
+    # lie in two school years), enrolled before anything is read: enrolments forget every day.
+    pupil = Pupil.objects.first()
+    school = Group.objects.filter(school__sector="vo").first().school
+    for start_year in sorted({SchoolYear.start_year_of(day) for day in (settled, TODAY)}):
+        year, _ = SchoolYear.objects.get_or_create(start_year=start_year)
+        group = Group.objects.create(
+            school=school, school_year=year, name="H3", track=Track.HAVO, year_level=3
+        )
+        Enrolment.objects.create(
+            pupil=pupil, group=group, starts_on=max(settled, year.starts_on), ends_on=year.ends_on
+        )
+    read = target_progress(target=city, on=TODAY)
+    assert read.date == settled
+    assert StoredYear.objects.filter(day=settled).exists()
+    instrument = services.instrument_create(name="Gesprek", skill=Skill.LISTENING, kind="rated")
+    services.result_record(
+        by=None, pupil=pupil, instrument=instrument, assessed_on=TODAY, level=Level.B1
+    )
+    assert StoredYear.objects.filter(day=settled).exists()  # today is not settled
+    services.result_record(
+        by=None, pupil=pupil, instrument=instrument, assessed_on=settled, level=Level.B2
+    )
+    assert not StoredYear.objects.filter(day=settled).exists()
+    cache.clear()
+    assert city_on(city, settled) == oracle_on(city, settled)
