@@ -40,14 +40,20 @@ START_PAGES = [
 
 
 def memberships_of(user):
-    """The user's school memberships with their schools, read once per request."""
+    """The user's school memberships with their schools, read once per request (on a signed-in
+    request they come with the user: `accounts.identity`)."""
     if not user.is_authenticated:
         return []
     if not hasattr(user, "_taalpad_memberships"):
-        user._taalpad_memberships = list(
-            user.memberships.select_related("school").order_by("school__name")
+        remember_memberships(
+            user, user.memberships.select_related("school").order_by("school__name")
         )
     return user._taalpad_memberships
+
+
+def remember_memberships(user, memberships):
+    """Keep `memberships` (with their schools, by school name) as the user's for this request."""
+    user._taalpad_memberships = list(memberships)
 
 
 def pupil_of(user):

@@ -34,6 +34,24 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 
 
+def production_cache():
+    """Production runs with Redis as the shared cache (docs/deployment.md), which also holds the
+    sessions: the run does too when no cache is configured and Redis answers on its usual port
+    (its database 15, which nothing else uses). The run prints the cache it has."""
+    import socket
+
+    if os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL"):
+        return
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+
+
+production_cache()
+
+
 def checked_client():
     """A test client whose every GET must answer 200: a timing of a redirect or an error page
     would be a figure about something else."""
@@ -261,6 +279,7 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
@@ -288,7 +307,8 @@ def main():
     target = default_target(today)
     print(
         f"{connection.vendor}: {Pupil.objects.count()} pupils, {Result.objects.count()} results, "
-        f"target {target.name}; {args.runs} runs each"
+        f"target {target.name}; {args.runs} runs each; cache "
+        f"{settings.CACHES['default']['BACKEND']}, sessions {settings.SESSION_ENGINE}"
     )
     table = Table()
     runs = args.runs
@@ -407,8 +427,9 @@ def main():
         measure_charts(table, target=target, today=today, runs=runs, cold=cold)
 
     # Throughput under gunicorn -------------------------------------------------------------------
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
 
     def session_cookie(user):
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY

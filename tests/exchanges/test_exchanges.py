@@ -300,9 +300,9 @@ def test_the_exchange_list_takes_a_fixed_number_of_queries(
         activity.partners.add(gronau)
     client.force_login(teacher_a1)
     client.get(reverse("exchange_list"))
-    # session, user with its roles, memberships, schools, school years,
+    # session, user with its roles and memberships, schools, school years,
     # activities, their partners, statistics (4)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(reverse("exchange_list"))
 
 

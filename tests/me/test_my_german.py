@@ -179,9 +179,9 @@ def test_the_page_takes_a_fixed_number_of_queries(
         )
     client.force_login(history.user)
     client.get(reverse("pupil_start"))
-    # session, user with its roles, memberships; audit trail row; current results,
+    # session, user with its roles and memberships; audit trail row; current results,
     # history, target (2), enrolment, expected levels, self-assessments, exchanges, partners
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get(reverse("pupil_start")).status_code == 200
 
 

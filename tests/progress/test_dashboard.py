@@ -166,14 +166,14 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     client.force_login(municipality)
     client.get(reverse("municipality_start"))
     cache.clear()  # the figures computed afresh, as after a change of data
-    # session, user with its roles, memberships, target, schools, progress, school years,
+    # session, user with its roles and memberships, target, schools, progress, school years,
     # distribution, targets list, school years for the report (the trend's one date, today,
     # shares the progress query's cells)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("municipality_start"))
     assert response.status_code == 200
     # again, with nothing changed: progress, trend and distribution come from the cache
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("municipality_start")).status_code == 200
 
 
@@ -306,8 +306,8 @@ def test_a_chart_builds_only_the_figures_it_shows(
     client.force_login(municipality)
     url = reverse("municipality_chart", args=[kind])
     assert client.get(url).status_code == 200
-    # session, user with its roles, memberships, target, and the one query the chart's own
+    # session, user with its roles and memberships, target, and the one query the chart's own
     # part needs beyond the cache (school years, schools)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response["Content-Type"] == "image/svg+xml"

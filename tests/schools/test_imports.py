@@ -306,7 +306,7 @@ def test_a_dry_run_takes_a_fixed_number_of_queries(
     client.force_login(teacher_a1)
     url = reverse("results_import", args=[school_a.pk])
     client.get(url)
-    # session, user with its roles, memberships, school; delete old batches,
+    # session, user with its roles and memberships, school; delete old batches,
     # store batch; pupils, instruments, cut scores, enrolments, existing results
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         upload(client, url, "r.csv", "\n".join(lines).encode())

@@ -177,9 +177,9 @@ def test_the_group_page_takes_a_fixed_number_of_queries(
     client.force_login(teacher_a1)
     url = reverse("group_detail", args=[group_a1.pk])
     client.get(url)
-    # session, user with its roles, memberships, group, pupils, current levels,
+    # session, user with its roles and memberships, group, pupils, current levels,
     # expected levels, target (no upcoming one: then the latest), quality flags, teachers
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count('class="level level-2"') == size
 

@@ -1,0 +1,143 @@
+"""The signed-in person, read in one query on every request: the user with what decides their
+roles (the municipality record, the pupil record with its school, the school memberships with
+their schools). The ORM would need two queries (a membership list cannot be joined to one
+row) and spends more time composing them than the database spends answering; the statement
+here is composed once per process from the models' own metadata, and its rows are turned into
+the same model instances `select_related` and a membership list would give.
+"""
+
+from functools import cache
+
+from django.contrib.auth import get_user_model
+from django.db import connections, router
+
+from accounts.models import Membership, MunicipalityMember
+from accounts.roles import remember_memberships
+
+
+def _columns(model, alias):
+    fields = model._meta.concrete_fields
+    return [f"{alias}.{connections['default'].ops.quote_name(f.column)}" for f in fields], [
+        f.attname for f in fields
+    ]
+
+
+@cache
+def _plan():
+    """The statement, and per joined model: (model, attribute names, first column, width)."""
+    user_model = get_user_model()
+    pupil_rel = user_model._meta.get_field("pupil")  # the reverse one-to-one of schools.Pupil
+    pupil_model = pupil_rel.related_model
+    school_model = Membership._meta.get_field("school").related_model
+    quote = connections["default"].ops.quote_name
+    parts = [
+        ("u", user_model),
+        ("mm", MunicipalityMember),
+        ("p", pupil_model),
+        ("ps", school_model),
+        ("m", Membership),
+        ("ms", school_model),
+    ]
+    selected, layout, start = [], {}, 0
+    for alias, model in parts:
+        columns, names = _columns(model, alias)
+        selected += columns
+        layout[alias] = (model, names, start, len(names))
+        start += len(names)
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    pk = quote(user_model._meta.pk.column)
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {table(user_model)} u"
+        f" LEFT JOIN {table(MunicipalityMember)} mm"
+        f" ON mm.{column(MunicipalityMember, 'user')} = u.{pk}"
+        f" LEFT JOIN {table(pupil_model)} p ON p.{quote(pupil_rel.field.column)} = u.{pk}"
+        f" LEFT JOIN {table(school_model)} ps"
+        f" ON ps.{quote(school_model._meta.pk.column)} = p.{column(pupil_model, 'school')}"
+        f" LEFT JOIN {table(Membership)} m ON m.{column(Membership, 'user')} = u.{pk}"
+        f" LEFT JOIN {table(school_model)} ms"
+        f" ON ms.{quote(school_model._meta.pk.column)} = m.{column(Membership, 'school')}"
+        f" WHERE u.{pk} = %s"
+        f" ORDER BY ms.{column(school_model, 'name')}, m.{quote(Membership._meta.pk.column)}"
+    )
+    return sql, layout, pupil_rel
+
+
+def _instance(layout, alias, row, db):
+    model, names, start, width = layout[alias]
+    values = row[start : start + width]
+    if values[0] is None:  # the primary key: no such row joined
+        return None
+    return model.from_db(db, names, values)
+
+
+def load_user(user_id):
+    """The user with pk `user_id` and what decides their roles, in one query; None if absent.
+    `accounts.roles` reads the memberships, the municipality record and the pupil record from
+    what is attached here without asking the database again."""
+    user_model = get_user_model()
+    db = router.db_for_read(user_model)
+    sql, layout, pupil_rel = _plan()
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    convert = _converters(db)
+    rows = [convert(row, connections[db]) for row in rows]
+    first = rows[0]
+    user = _instance(layout, "u", first, db)
+    member = _instance(layout, "mm", first, db)
+    pupil = _instance(layout, "p", first, db)
+    user_model._meta.get_field("municipality_member").set_cached_value(user, member)
+    pupil_rel.set_cached_value(user, pupil)
+    if member is not None:
+        MunicipalityMember._meta.get_field("user").set_cached_value(member, user)
+    if pupil is not None:
+        pupil_rel.field.set_cached_value(pupil, user)
+        school_field = pupil_rel.related_model._meta.get_field("school")
+        school_field.set_cached_value(pupil, _instance(layout, "ps", first, db))
+    memberships = []
+    for row in rows:
+        membership = _instance(layout, "m", row, db)
+        if membership is None:
+            continue
+        Membership._meta.get_field("school").set_cached_value(
+            membership, _instance(layout, "ms", row, db)
+        )
+        Membership._meta.get_field("user").set_cached_value(membership, user)
+        memberships.append(membership)
+    remember_memberships(user, memberships)
+    return user
+
+
+@cache
+def _converters(db):
+    """Database values as the model fields hold them (SQLite returns datetimes as text; the
+    fields' and the backend's own converters turn them back, as the ORM does)."""
+    connection = connections[db]
+    _sql, layout, _rel = _plan()
+    per_column = []
+    for index, field in enumerate(
+        field for model, *_rest in layout.values() for field in model._meta.concrete_fields
+    ):
+        expression = field.get_col(field.model._meta.db_table)
+        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+            connection
+        )
+        if found:
+            per_column.append((index, expression, found))
+
+    def convert(row, connection):
+        row = list(row)
+        for index, expression, found in per_column:
+            for converter in found:
+                row[index] = converter(row[index], expression, connection)
+        return row
+
+    return convert
