@@ -295,9 +295,8 @@ def _cached_per_date(kind, target, dates, school_ids, compute, *, lag=0):
     found, in one query. With `lag`, a value computed less than `lag` seconds ago
     is served even when the data changed since."""
     digest = _digest(target, school_ids)
-    exact = {
-        day: f"{kind}:{data_version.for_date(day)}:{digest}:{day.isoformat()}" for day in dates
-    }
+    versions = data_version.for_dates(dates)
+    exact = {day: f"{kind}:{versions[day]}:{digest}:{day.isoformat()}" for day in dates}
     recent = {day: f"{kind}:recent:{digest}:{day.isoformat()}" for day in dates}
     found = cache.get_many(list(exact.values()))
     values = {day: found[exact[day]] for day in dates if exact[day] in found}
