@@ -15,13 +15,6 @@ from accounts.models import Membership, MunicipalityMember
 from accounts.roles import remember_memberships
 
 
-def _columns(model, alias):
-    fields = model._meta.concrete_fields
-    return [f"{alias}.{connections['default'].ops.quote_name(f.column)}" for f in fields], [
-        f.attname for f in fields
-    ]
-
-
 @cache
 def _plan():
     """The statement, and per joined model: (model, attribute names, first column, width)."""
@@ -40,8 +33,9 @@ def _plan():
     ]
     selected, layout, start = [], {}, 0
     for alias, model in parts:
-        columns, names = _columns(model, alias)
-        selected += columns
+        fields = model._meta.concrete_fields
+        names = [field.attname for field in fields]
+        selected += [f"{alias}.{quote(field.column)}" for field in fields]
         layout[alias] = (model, names, start, len(names))
         start += len(names)
 

@@ -341,18 +341,18 @@ def _stored_or_computed_cells(target, days, school_ids):
     """Cells of `days`: settled days (finished school years, passed reference dates) from the
     stored ones where kept, the rest (and the settled days not kept yet, which are then
     stored) computed in one query."""
-    finished = [day for day in days if day < data_version.settled_before()]
+    settled = [day for day in days if day < data_version.settled_before()]
     scope = _digest(target, school_ids)
-    found = stored_years.read(scope, finished)
+    found = stored_years.read(scope, settled)
     version = data_version.history_version()
     computed = _packed_cells(target, [day for day in days if day not in found], school_ids)
-    new_finished = {day: computed[day] for day in finished if day in computed}
-    stored_years.store(target, scope, school_ids, new_finished, version=version)
+    newly_settled = {day: computed[day] for day in settled if day in computed}
+    stored_years.store(target, scope, school_ids, newly_settled, version=version)
     return {**found, **computed}
 
 
 def stored_year_differences():
-    """[(target id, day)] where a stored finished year differs from a fresh computation."""
+    """[(target id, day)] where a stored settled day differs from a fresh computation."""
     return stored_years.differences(_packed_cells)
 
 
