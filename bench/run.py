@@ -24,6 +24,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,6 +33,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taalpad.settings")
 # without these every page would answer with a redirect to HTTPS, and be timed as one.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
+
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 def production_cache():
@@ -214,30 +217,49 @@ def bench_group(teacher, school_year, size=30):
     return group
 
 
-def import_file(school, rows, run):
-    """A results file of `rows` rows for pupils of `school`: rated instruments, two dates that
-    differ from run to run so that every commit writes new results."""
+IMPORT_SIZES = (10_000, 50_000)  # the issue's file and the upload limit
+
+
+def import_days(size_index, run, count):
+    """The dates of one import run: `count` days in a stretch of the current school year that
+    no other run and no other file size uses, so that every commit writes new results."""
+    today = datetime.date.today()
+    first = 20 + size_index * 3 * count + run * count
+    return [today - datetime.timedelta(days=first + i) for i in range(count)]
+
+
+def import_file(school, rows, size_index, run):
+    """A results file of `rows` rows for the pupils enrolled at `school` today: rated
+    instruments, on as many days as the rows need. Returns (content, rows, days)."""
     from schools.models import Instrument, Pupil
 
     today = datetime.date.today()
     instruments = list(Instrument.objects.filter(kind="rated", school__isnull=True)[:5])
-    days = [today - datetime.timedelta(days=20 + 2 * run + i) for i in range(2)]
-    per_pupil = len(instruments) * len(days)
-    numbers = list(
-        Pupil.objects.filter(
-            enrolments__group__school=school,
-            enrolments__starts_on__lte=today,
-            enrolments__ends_on__gte=today,
+
+    def enrolled(since):
+        """Pupil numbers of the pupils enrolled at the school from `since` until today."""
+        return list(
+            Pupil.objects.filter(
+                enrolments__group__school=school,
+                enrolments__starts_on__lte=since,
+                enrolments__ends_on__gte=today,
+            )
+            .values_list("pupil_number", flat=True)
+            .distinct()
         )
-        .values_list("pupil_number", flat=True)
-        .distinct()[: rows // per_pupil + 1]
-    )
+
+    # The days the rows need, rounded up, and one more for the pupils who joined since.
+    count = -(-rows // (len(enrolled(today)) * len(instruments))) + 1
+    days = import_days(size_index, run, count)
+    numbers = enrolled(min(days))
+    assert len(numbers) * len(instruments) * count >= rows, "too few pupils for the file"
     lines = ["leerlingnummer,toets,vaardigheid,datum,niveau"]
-    for number in numbers:
-        for instrument in instruments:
-            for day in days:
+    for day in days:
+        for number in numbers:
+            for instrument in instruments:
                 lines.append(f"{number},{instrument.name},{instrument.skill},{day.isoformat()},B1")
-    return "\n".join(lines[: rows + 1]).encode(), len(lines[: rows + 1]) - 1
+    lines = lines[: rows + 1]
+    return "\n".join(lines).encode(), len(lines) - 1, days
 
 
 def throughput(base, path, cookie, seconds, clients=8):
@@ -271,7 +293,9 @@ def main():
     parser.add_argument("--pupils", type=int, default=30000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--build", action="store_true")
-    parser.add_argument("--import-rows", type=int, default=10000)
+    parser.add_argument(
+        "--import-rows", type=int, nargs=2, default=IMPORT_SIZES, help="the two file sizes"
+    )
     parser.add_argument("--seconds", type=float, default=5, help="per throughput measurement")
     parser.add_argument("--only-progress", action="store_true", help="skip pages and writes")
     args = parser.parse_args()
@@ -499,13 +523,15 @@ def measure_writes(table, *, runs, today, group, staff, boss, school, coordinato
             for i in rated.values()
             for p in pupils
         }
-        response = staff.post(url, data)
+        # Form-encoded, as the browser sends the grid's form (it has no file field).
+        response = staff.post(url, urlencode(data), content_type=FORM_ENCODED)
         assert response.status_code == 302, response.status_code
 
     def clear_grid_day(run):
-        """Outside the timing: the day's earlier bench results go, so each save writes."""
+        """Outside the timing: the bench class's results from the day on go (earlier runs
+        wrote them), so each save writes the class's latest test, as a teacher does."""
         day = today - datetime.timedelta(days=1 + run % 60)
-        Result.objects.filter(pupil__in=pupils, assessed_on=day).delete()
+        Result.objects.filter(pupil__in=pupils, assessed_on__gte=day).delete()
         levels.refresh(p.pk for p in pupils)
 
     table.add(
@@ -513,36 +539,42 @@ def measure_writes(table, *, runs, today, group, staff, boss, school, coordinato
         timed(grid_save, runs, clear_grid_day),
     )
 
-    files = [import_file(school, import_rows, run) for run in range(3)]
-    batches = []
+    sizes = []
+    for size_index, size in enumerate(import_rows):
+        files = [import_file(school, size, size_index, run) for run in range(3)]
+        batches = []
 
-    def dry_run(run):
-        content, _rows = files[run]
-        upload = SimpleUploadedFile("results.csv", content, "text/csv")
-        response = boss.post(f"/schools/{school.pk}/import/results/", {"file": upload})
-        assert response.status_code == 200
-        batches.append(ImportBatch.objects.filter(created_by=coordinator).latest("pk"))
+        def dry_run(run, files=files, batches=batches):
+            content, _rows, _days = files[run]
+            upload = SimpleUploadedFile("results.csv", content, "text/csv")
+            response = boss.post(f"/schools/{school.pk}/import/results/", {"file": upload})
+            assert response.status_code == 200
+            batches.append(ImportBatch.objects.filter(created_by=coordinator).latest("pk"))
 
-    def commit(run):
-        response = boss.post(f"/imports/{batches[run].pk}/confirm/")
-        assert response.status_code == 302, response.status_code
+        def commit(run, batches=batches):
+            response = boss.post(f"/imports/{batches[run].pk}/confirm/")
+            assert response.status_code == 302, response.status_code
 
-    def clear_import_days(run):
-        """Outside the timing: results an earlier bench run imported for these dates go,
-        so that every commit writes 10 000 new results."""
-        days = [today - datetime.timedelta(days=20 + 2 * run + i) for i in range(2)]
-        pupils_of_school = Pupil.objects.filter(enrolments__group__school=school)
-        touched = Result.objects.filter(
-            pupil__in=pupils_of_school, assessed_on__in=days, instrument__kind="rated"
-        )
-        pupil_ids = set(touched.values_list("pupil_id", flat=True))
-        touched.delete()
-        levels.refresh(pupil_ids)
+        def clear_import_days(run, files=files):
+            """Outside the timing: results an earlier bench run imported for these dates go,
+            so that every commit writes only new results."""
+            pupils_of_school = Pupil.objects.filter(enrolments__group__school=school)
+            touched = Result.objects.filter(
+                pupil__in=pupils_of_school, assessed_on__in=files[run][2], instrument__kind="rated"
+            )
+            pupil_ids = set(touched.values_list("pupil_id", flat=True))
+            touched.delete()
+            levels.refresh(pupil_ids)
 
-    rows = files[0][1]
-    table.add(f"import of {rows} rows: dry run", timed(dry_run, 3, clear_import_days))
-    table.add(f"import of {rows} rows: commit", timed(commit, 3))
-    return rows
+        rows = files[0][1]
+        table.add(f"import of {rows} rows: dry run", timed(dry_run, 3, clear_import_days))
+        table.add(f"import of {rows} rows: commit", timed(commit, 3))
+        sizes.append(rows)
+        # The city as it was for what is measured next (a pupil's page lists their results):
+        # the imported results go again, outside every timing.
+        for run in range(3):
+            clear_import_days(run)
+    return sizes
 
 
 def measure_charts(table, *, target, today, runs, cold):
@@ -583,7 +615,6 @@ def print_targets(table, vendor, import_rows, upload):
     after_save = ratio("municipality dashboard after a save today, no lag", today_floor)
     cached = m["municipality dashboard, figures and charts cached"]
     grid = next(v for k, v in m.items() if k.startswith("grid save"))
-    imported = sum(v for k, v in m.items() if k.startswith("import of"))
     signed_in = "signed-in trivial view under gunicorn"
     checks = [
         ("progress, any date ≤ 1.5 × floor", progress, progress <= 1.5),
@@ -592,8 +623,11 @@ def print_targets(table, vendor, import_rows, upload):
         ("dashboard, after a save today ≤ 2 × floor", after_save, after_save <= 2),
         ("dashboard, cached ≤ 10 ms", cached, cached <= 10),
         ("grid save 30 × 5 ≤ 30 ms", grid, grid <= 30),
-        (f"import of {import_rows} rows, dry run + commit ≤ 2000 ms", imported, imported <= 2000),
     ]
+    for rows, limit in zip(import_rows, (2000, 8000), strict=True):
+        imported = m[f"import of {rows} rows: dry run"] + m[f"import of {rows} rows: commit"]
+        name = f"import of {rows} rows, dry run + commit ≤ {limit} ms"
+        checks.append((name, imported, imported <= limit))
     for name, floor, share in (
         (signed_in, "anonymous trivial view under gunicorn", 0.5),
         ("pupil's own page under gunicorn", signed_in, 0.3),

@@ -4,6 +4,7 @@ transaction."""
 import datetime
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -112,29 +113,31 @@ def group_grid(request, group_id):
 
     instruments, day = choice.cleaned_data["instrument"], choice.cleaned_data["date"]
     pupils = list(pupils_enrolled(group=group, on=day))
-    saved = grid_results(instruments=instruments, assessed_on=day, pupil_ids=[p.pk for p in pupils])
     typed, errors = {}, {}
     if request.method == "POST":
         entries, typed, errors = _read_grid(request, group, pupils, instruments)
         try:
             if errors:
                 raise services.GridErrors(errors)
-            created, updated = services.results_save_grid(
-                by=request.user, assessed_on=day, entries=entries
-            )
+            # The results and the audit rows of the change commit together, in one commit.
+            with transaction.atomic():
+                created, updated = services.results_save_grid(
+                    by=request.user, assessed_on=day, entries=entries
+                )
+                changed_pupils = {pupil.pk for _i, pupil, _v, _w in entries}
+                audit.record_many(request, changed_pupils, PupilAccess.Action.CHANGE)
         except services.GridErrors as error:
             errors = {**errors, **error.by_cell}
             messages.error(request, error.messages[0])
         else:
-            if entries:
-                changed_pupils = sorted({pupil.pk for _i, pupil, _v, _w in entries})
-                audit.record_many(request, changed_pupils, PupilAccess.Action.CHANGE)
             messages.success(
                 request,
                 _("Saved: %(created)d new and %(updated)d corrected result(s).")
                 % {"created": created, "updated": updated},
             )
             return redirect(f"{reverse('group_grid', args=[group.pk])}?{request.GET.urlencode()}")
+    # Read after a failed save, so the grid shows what is stored now beside what was typed.
+    saved = grid_results(instruments=instruments, assessed_on=day, pupil_ids=[p.pk for p in pupils])
     rows = _grid_rows(pupils, instruments, saved, typed, errors)
     context = {
         "title": _("Class grid for %(group)s") % {"group": group.name},

@@ -455,6 +455,23 @@ def plan_results(*, school, user, headers, rows):
     return plan
 
 
+def planned_writes(plan):
+    """What a results plan without errors writes, as ImportBatch.planned keeps it; None for a
+    plan with errors (it writes nothing)."""
+    if plan.has_errors:
+        return None
+    new, changed = [], []
+    for row in plan.rows:
+        values = row.changes
+        score = None if values.get("score") is None else str(values["score"])
+        if row.status == NEW:
+            pupil, instrument, day = values["pupil"], values["instrument"], values["date"]
+            new.append([pupil.pk, instrument.pk, day.isoformat(), score, int(values["level"])])
+        elif row.status == CHANGED:
+            changed.append([row.target.pk, row.target.version, score, int(values["level"])])
+    return {"new": new, "changed": changed}
+
+
 def _check_result_row(row, raw, context):
     """(pupil, instrument, date) of one row, each None where it cannot be used (with errors)."""
     pupil = context.pupils.get(row.values["pupil_number"])

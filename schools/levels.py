@@ -30,10 +30,11 @@ _LAST_OF_DAY_SQL = ", ".join(f"{column} DESC" for column in LATEST_ORDER[1:])
 SKILL_COLUMNS = tuple(Skill.values)  # the table's level columns are named after the skills
 COLUMNS = ", ".join(("pupil_id", "valid_from", "valid_to", *SKILL_COLUMNS))
 _INSERT = f"{{ctes}} INSERT INTO schools_levelperiod ({COLUMNS}) SELECT {COLUMNS} FROM derived"
+_INSERT_FROM = _INSERT + " WHERE valid_from >= %s"
 CHUNK = 500  # pupils per statement: well below every database's parameter limit
 
 
-def _derived(where="", params=()):
+def _derived(where="", params=(), seed=None):
     """SQL and parameters of common table expressions ending in `derived`: the periods that
     the results give, optionally filtered. (A statement starts with them: SQLite takes no
     WITH after INSERT or inside a compound SELECT.)
@@ -54,6 +55,11 @@ def _derived(where="", params=()):
         f"MAX({skill}) OVER (PARTITION BY pupil_id, {skill}_stretch) AS {skill}"
         for skill in SKILL_COLUMNS
     )
+    seeded, seed_params = "", []
+    if seed is not None:
+        condition, seed_params = seed
+        seeded = f"UNION ALL SELECT pupil_id, valid_from, {', '.join(SKILL_COLUMNS)}"
+        seeded += f" FROM schools_levelperiod {condition}"
     sql = f"""
         WITH last_of_day AS (
             SELECT pupil_id, skill, level, assessed_on,
@@ -66,6 +72,7 @@ def _derived(where="", params=()):
             FROM last_of_day
             WHERE rank = 1
             GROUP BY pupil_id, assessed_on
+            {seeded}
         ),
         stretches AS (
             SELECT pupil_id, day, {", ".join(SKILL_COLUMNS)}, {stretch},
@@ -78,7 +85,7 @@ def _derived(where="", params=()):
             FROM stretches
         )
     """
-    return sql, [*params, LevelPeriod.OPEN_END.isoformat()]
+    return sql, [*params, *seed_params, LevelPeriod.OPEN_END.isoformat()]
 
 
 def levels_on(*, pupils, on):
@@ -98,8 +105,9 @@ def refresh(pupil_ids, skills=None, *, since=None):
     """Derive the periods of these pupils again from their results. `skills` names the skills
     written (kept for the callers' sake: a period holds all five, so a pupil's periods are
     derived whole). `since` is the earliest date of the results written, changed or deleted
-    (None: unknown), so that cached figures of earlier dates can stay. Two statements per 500
-    pupils; call it inside the transaction that wrote the results."""
+    (None: unknown): the periods before it stay, and only those from it on are derived again;
+    cached figures of earlier dates can stay too. A few statements per 500 pupils; call it
+    inside the transaction that wrote the results."""
     pupil_ids = sorted({int(pk) for pk in pupil_ids})
     if not pupil_ids:
         return  # nothing was written
@@ -107,10 +115,43 @@ def refresh(pupil_ids, skills=None, *, since=None):
     with connection.cursor() as cursor:
         for start in range(0, len(pupil_ids), CHUNK):
             chunk = pupil_ids[start : start + CHUNK]
-            where = f"WHERE pupil_id IN ({', '.join(['%s'] * len(chunk))})"
-            cursor.execute(f"DELETE FROM schools_levelperiod {where}", chunk)
-            ctes, params = _derived(where, chunk)
-            cursor.execute(_INSERT.format(ctes=ctes), params)
+            if since is None:
+                _derive_whole(cursor, chunk)
+            else:
+                _derive_from(cursor, chunk, since)
+
+
+def _pupils_in(chunk):
+    return f"pupil_id IN ({', '.join(['%s'] * len(chunk))})"
+
+
+def _derive_whole(cursor, chunk):
+    where = f"WHERE {_pupils_in(chunk)}"
+    cursor.execute(f"DELETE FROM schools_levelperiod {where}", chunk)
+    ctes, params = _derived(where, chunk)
+    cursor.execute(_INSERT.format(ctes=ctes), params)
+
+
+def _derive_from(cursor, chunk, since):
+    """Derive the periods from `since` on. The period holding the day before `since` (the
+    seed) keeps its levels, which results from `since` on cannot change, and carries them into
+    the new periods; afterwards it ends where the first of them begins."""
+    pupils, day = _pupils_in(chunk), since.isoformat()
+    cursor.execute(
+        f"DELETE FROM schools_levelperiod WHERE {pupils} AND valid_from >= %s", [*chunk, day]
+    )
+    seed = (f"WHERE {pupils} AND valid_from < %s AND valid_to >= %s", [*chunk, day, day])
+    ctes, params = _derived(f"WHERE {pupils} AND assessed_on >= %s", [*chunk, day], seed=seed)
+    cursor.execute(_INSERT_FROM.format(ctes=ctes), [*params, day])
+    open_end = LevelPeriod.OPEN_END.isoformat()
+    cursor.execute(
+        f"""UPDATE schools_levelperiod SET valid_to = COALESCE(
+                (SELECT MIN(later.valid_from) FROM schools_levelperiod later
+                 WHERE later.pupil_id = schools_levelperiod.pupil_id AND later.valid_from >= %s),
+                %s)
+            WHERE {pupils} AND valid_from < %s AND valid_to >= %s""",
+        [day, open_end, *chunk, day, day],
+    )
 
 
 def rebuild():

@@ -396,7 +396,15 @@ class Result(models.Model):
     # Raised on every change; a save that started from an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    history = HistoricalRecords(excluded_fields=["version"], cascade_delete_history=False)
+    # The history is read by result (its `id`); it needs no index on the test or the person
+    # who entered it, and no database check of its user (Django sets it to NULL when the user
+    # goes): every grid save and import writes a history row per result.
+    history = HistoricalRecords(
+        excluded_fields=["version"],
+        cascade_delete_history=False,
+        no_db_index=["instrument", "entered_by"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("result")
@@ -546,7 +554,10 @@ class ExpectedLevel(models.Model):
 class ImportBatch(models.Model):
     """An uploaded file kept between its dry run and its confirmation.
 
-    The confirmation reads the file again and checks every row again before writing.
+    A results file's dry run keeps what it would write (`planned`): the confirmation writes
+    exactly that, after checking that nothing it rests on changed meanwhile (the pupils are
+    still at the school, the results it corrects are still the versions it saw, none of its new
+    results was entered since). A pupils file is read and checked again on confirmation.
     """
 
     class Kind(models.TextChoices):
@@ -560,6 +571,9 @@ class ImportBatch(models.Model):
     )
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
+    # {"new": [[pupil, instrument, date, score, level]], "changed": [[result, version, score,
+    # level]]}: ids, ISO dates, scores as text; None where the file cannot be imported.
+    planned = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

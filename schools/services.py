@@ -6,14 +6,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Membership
 from core.cefr import Level, plain_number
 from core.inputs import check_assessed_on, parse_score
 from schools import signals
 
-from . import levels
+from . import levels, result_rows
 from .models import CutScore, Enrolment, Group, Instrument, Result
 
 
@@ -112,13 +111,9 @@ def result_build(
         level=level,
         entered_by=by,
     )
-    # Constraints are checked in Python above and by the database; validating them here would
-    # cost queries per row.
-    result.full_clean(
-        exclude=["pupil", "instrument", "entered_by"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+    # Every field was parsed above (the score's digits and range, the level, the date) or comes
+    # from a stored instrument; the database's constraints check the rest. A model full_clean
+    # would repeat that for every cell of a grid.
     return result
 
 
@@ -233,7 +228,7 @@ def _results_create(by, results):
     if conflicts:
         raise ResultConflicts(conflicts)
     if new:
-        bulk_create_with_history(new, Result, default_user=by)
+        result_rows.create(new, by=by)
         levels.refresh(
             (r.pupil_id for r in new),
             skills={r.skill for r in new},
@@ -467,8 +462,10 @@ def results_save_grid(*, by, assessed_on, entries):
 
 
 def _cut_scores_of(instruments):
-    """{instrument id: [(level, minimum score)]} in one query."""
+    """{instrument id: [(level, minimum score)]} in one query (none when no test is scored)."""
     cut_scores = {}
+    if not any(instrument.is_scored for instrument in instruments.values()):
+        return cut_scores
     rows = CutScore.objects.filter(instrument_id__in=instruments).values_list(
         "instrument_id", "level", "min_score"
     )
@@ -542,12 +539,8 @@ def _save_grid(*, by, assessed_on, entries):
                 changed.append(current)
     if errors:
         raise GridErrors(errors)
-    if new:
-        bulk_create_with_history(new, Result, default_user=by)
-    if changed:
-        bulk_update_with_history(
-            changed, Result, ["score", "level", "entered_by", "version"], default_user=by
-        )
+    result_rows.create(new, by=by)
+    result_rows.update(changed, ["score", "level", "entered_by", "version"], by=by)
     written = [*new, *changed]
     levels.refresh(
         (r.pupil_id for r in written),
@@ -589,25 +582,81 @@ def results_import_apply(*, by, plan):
             result.score, result.level, result.entered_by = values["score"], values["level"], by
             result.version += 1
             changed.append(result)
+    return _write_import(by, new, changed)
+
+
+def _imported_meanwhile():
+    return ValidationError(
+        _(
+            "Some of these results were entered or changed in the meantime; nothing was "
+            "imported. Upload the file again to see what changed."
+        )
+    )
+
+
+@transaction.atomic
+def results_import_apply_planned(*, by, school, planned):
+    """Write what a results file's dry run planned (ImportBatch.planned), or nothing: refused
+    when a pupil left the school, a result to correct changed, or a new one was entered since
+    the dry run. The file is not read again."""
+    targets = Result.objects.select_for_update(of=("self",)).in_bulk(
+        [result_id for result_id, *_rest in planned["changed"]]
+    )
+    pupil_ids = {pupil_id for pupil_id, *_rest in planned["new"]}
+    pupil_ids.update(result.pupil_id for result in targets.values())
+    if len(pupil_ids) != _pupils_at(school, pupil_ids):
+        raise ValidationError(
+            _(
+                "Some pupils of this file changed school since it was uploaded; nothing was "
+                "imported. Upload the file again."
+            )
+        )
+    instrument_ids = {instrument_id for _pupil_id, instrument_id, *_rest in planned["new"]}
+    instruments = Instrument.objects.in_bulk(instrument_ids)
+    if len(instruments) != len(instrument_ids):  # a test was deleted meanwhile
+        raise _imported_meanwhile()
+    new = [
+        Result(
+            pupil_id=pupil_id,
+            instrument_id=instrument_id,
+            skill=instruments[instrument_id].skill,
+            assessed_on=datetime.date.fromisoformat(day),
+            score=None if score is None else Decimal(score),
+            level=Level(level),
+            entered_by=by,
+        )
+        for pupil_id, instrument_id, day, score, level in planned["new"]
+    ]
+    changed = []
+    for result_id, version, score, level in planned["changed"]:
+        result = targets.get(result_id)
+        if result is None or result.version != version:
+            raise _imported_meanwhile()
+        result.score = None if score is None else Decimal(score)
+        result.level, result.entered_by, result.version = Level(level), by, version + 1
+        changed.append(result)
+    return _write_import(by, new, changed)
+
+
+def _pupils_at(school, pupil_ids):
+    """How many of these pupils belong to `school` now (in batches: SQLite limits parameters)."""
+    from .models import Pupil
+
+    ids, found = sorted(pupil_ids), 0
+    for start in range(0, len(ids), 5000):
+        batch = ids[start : start + 5000]
+        found += Pupil.objects.filter(school=school, pk__in=batch).count()
+    return found
+
+
+def _write_import(by, new, changed):
     if new:
         try:
             with transaction.atomic():
-                bulk_create_with_history(new, Result, batch_size=2000, default_user=by)
+                result_rows.create(new, by=by, batch_size=2000)
         except IntegrityError:
-            raise ValidationError(
-                _(
-                    "Some of these results were entered in the meantime; nothing was imported. "
-                    "Upload the file again to see what changed."
-                )
-            ) from None
-    if changed:
-        bulk_update_with_history(
-            changed,
-            Result,
-            ["score", "level", "entered_by", "version"],
-            batch_size=500,
-            default_user=by,
-        )
+            raise _imported_meanwhile() from None
+    result_rows.update(changed, ["score", "level", "entered_by", "version"], by=by, batch_size=500)
     written = [*new, *changed]
     levels.refresh(
         (r.pupil_id for r in written),

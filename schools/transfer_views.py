@@ -79,7 +79,7 @@ def _import_view(request, school, kind, *, template):
             upload.seek(0)
             services.import_batches_purge(now=timezone.now())
             # Kept until it is confirmed (or for a day: the retention job purges the rest).
-            batch = ImportBatch.objects.create(
+            batch = ImportBatch(
                 school=school,
                 kind=kind,
                 created_by=request.user,
@@ -87,6 +87,9 @@ def _import_view(request, school, kind, *, template):
                 content=upload.read(),
             )
             plan = _plan(batch, request.user, table)
+            if kind == ImportBatch.Kind.RESULTS:
+                batch.planned = imports.planned_writes(plan)  # what the confirmation writes
+            batch.save()
     context = {
         "title": _("Import pupils") if kind == "pupils" else _("Import results"),
         "school": school,
@@ -135,18 +138,28 @@ def import_confirm(request, batch_id):
             )
             if batch.applied_at is not None:
                 return _already_applied(request, batch)
-            plan = _plan(batch, request.user)
-            if batch.kind == ImportBatch.Kind.PUPILS:
-                created, changed = services.pupils_import_apply(
-                    by=request.user, plan=plan, school=batch.school
+            plan = None
+            if batch.kind == ImportBatch.Kind.RESULTS and batch.planned is not None:
+                rows = len(batch.planned["new"]) + len(batch.planned["changed"])
+                created, changed = services.results_import_apply_planned(
+                    by=request.user, school=batch.school, planned=batch.planned
                 )
             else:
-                created, changed = services.results_import_apply(by=request.user, plan=plan)
+                plan = _plan(batch, request.user)
+                rows = len(plan.rows)
+                if batch.kind == ImportBatch.Kind.PUPILS:
+                    created, changed = services.pupils_import_apply(
+                        by=request.user, plan=plan, school=batch.school
+                    )
+                else:
+                    created, changed = services.results_import_apply(by=request.user, plan=plan)
             batch.applied_at = timezone.now()
-            batch.content = b""
-            batch.save(update_fields=["applied_at", "content"])
+            batch.content, batch.planned = b"", None
+            batch.save(update_fields=["applied_at", "content", "planned"])
     except ValidationError as error:
         messages.error(request, error.messages[0])
+        if plan is None:
+            plan = _plan(batch, request.user)  # what the file holds now, beside the message
         context = {
             "title": _("Import"),
             "school": batch.school,
@@ -164,7 +177,7 @@ def import_confirm(request, batch_id):
         request,
         kind=batch.kind,
         school=batch.school_id,
-        rows=len(plan.rows),
+        rows=rows,
         created=created,
         changed=changed,
     )

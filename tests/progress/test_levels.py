@@ -31,6 +31,11 @@ def rated_listening(db):
     return services.instrument_create(name="Rated listening", skill=Skill.LISTENING, kind="rated")
 
 
+@pytest.fixture
+def rated_reading(db):
+    return services.instrument_create(name="Rated reading", skill=Skill.READING, kind="rated")
+
+
 def record(teacher, pupil, instrument, day, level):
     return services.result_record(
         by=teacher, pupil=pupil, instrument=instrument, assessed_on=day, level=level
@@ -140,6 +145,7 @@ operations = st.lists(
         st.integers(0, 20),  # day offset
         st.sampled_from(list(Level)),
         st.integers(0, 10),  # which existing result
+        st.integers(0, 1),  # which skill's test
     ),
     max_size=12,
 )
@@ -150,15 +156,18 @@ operations = st.lists(
 )
 @given(steps=operations)
 def test_any_sequence_of_writes_leaves_the_table_consistent(
-    teacher_a1, pupil_a1, pupil_a2, rated_listening, steps
+    teacher_a1, pupil_a1, pupil_a2, rated_listening, rated_reading, steps
 ):
+    """Each write derives the periods from its earliest date on, starting from the period
+    before it; in two skills, in any order of dates, the table stays what the results say."""
     pupils = [pupil_a1, pupil_a2]
+    tests = [rated_listening, rated_reading]
     try:
-        for action, who, offset, level, pick in steps:
+        for action, who, offset, level, pick, test in steps:
             day = DAY + datetime.timedelta(days=offset)
             existing = list(Result.objects.order_by("pk"))
             if action == "record" or not existing:
-                record(teacher_a1, pupils[who], rated_listening, day, level)
+                record(teacher_a1, pupils[who], tests[test], day, level)
             elif action == "update":
                 result = existing[pick % len(existing)]
                 try:

@@ -197,11 +197,12 @@ def test_the_grid_save_takes_a_fixed_number_of_queries(
     )
     url = grid_url(group_a1, goethe_reading, day)
     client.get(url)  # the first request after logging in records the session
-    # session, user with its roles and memberships, group, instruments,
-    # pupils in the group, saved results; savepoint; cut scores, locked results, insert results,
-    # insert history, update results, insert history; the pupils' level spans (delete, insert);
-    # release savepoint; audit trail rows.
-    with django_assert_num_queries(17):
+    # session, user with its roles and memberships, group, instruments, pupils in the group;
+    # savepoint of the save with its audit, savepoint of the service; cut scores, locked
+    # results, insert results, insert history, update results, insert history; the pupils'
+    # level periods from the date on (delete, insert, end of the one before); release the
+    # service's savepoint; audit trail rows; release.
+    with django_assert_num_queries(19):
         response = client.post(url, data)
     assert response.status_code == 302
     assert Result.objects.count() == size
@@ -280,10 +281,11 @@ def test_an_exam_grid_save_takes_as_many_queries_as_one_test(
     client.force_login(teacher_a1)
     url = exam_url(group_a1, exam, day)
     client.get(url)
-    # session, user with its roles and memberships, group, instruments, pupils in
-    # the group, saved results; savepoint; cut scores, locked results, insert results, insert
-    # history; level spans (delete, insert); release savepoint; audit trail rows.
-    with django_assert_num_queries(15):
+    # session, user with its roles and memberships, group, instruments, pupils in the group;
+    # savepoints of the save with its audit and of the service; cut scores, locked results,
+    # insert results, insert history; level periods from the date on (delete, insert, end of
+    # the one before); release the service's savepoint; audit trail rows; release.
+    with django_assert_num_queries(17):
         response = client.post(url, exam_data(exam, pupils))
     assert response.status_code == 302
     assert Result.objects.count() == 5 * size
