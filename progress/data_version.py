@@ -43,15 +43,22 @@ def _read(key):
     return version
 
 
-def for_dates(days):
-    """{day: the version that cached figures for it are keyed by}, from one read of the cache
-    (a trend asks for a dozen dates; a round trip per date cost a cached chart half its time)."""
+def both():
+    """(the version of the latest data, that of settled days) from one read of the cache: what
+    something made from figures of any date, such as a rendered dashboard, is keyed by."""
     found = cache.get_many([KEY, HISTORY_KEY])
     for key in (KEY, HISTORY_KEY):
         if key not in found:
             found[key] = _read(key)
+    return found[KEY], found[HISTORY_KEY]
+
+
+def for_dates(days):
+    """{day: the version that cached figures for it are keyed by}, from one read of the cache
+    (a trend asks for a dozen dates; a round trip per date cost a cached chart half its time)."""
+    latest, history = both()
     settled = settled_before()
-    return {day: found[HISTORY_KEY if day < settled else KEY] for day in days}
+    return {day: history if day < settled else latest for day in days}
 
 
 def history_version():

@@ -3,13 +3,17 @@ exports and the annual report. All figures come from `progress.dashboard`, which
 from the progress layer; the municipality's are suppressed there."""
 
 import datetime
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,10 +24,10 @@ from accounts.decorators import coordinator_only, municipality_only, school_staf
 from core.cefr import Level, Skill
 from core.inputs import optional_int, parse_date_param
 from core.tabular import write_csv, write_xlsx
-from progress import charts, dashboard, exchange_stats, groups, report, suppression
+from progress import charts, dashboard, data_version, exchange_stats, groups, report, suppression
 from progress.forms import TargetForm
 from progress.models import Target
-from progress.targets import chosen_target
+from progress.targets import chosen_target, city_lag
 from schools.access import can_manage_school, groups_visible_to, schools_managed_by
 from schools.models import SchoolYear
 
@@ -61,12 +65,14 @@ def _board(request, *, school=None, parts=dashboard.PARTS):
     )
 
 
-def _page(request, board, *, template, extra):
+def _page(request, board, *, template, extra, targets=None, keep_as=None):
+    """The dashboard page of `board`; its body (the figures, without the signed-in frame) is
+    kept in the cache under `keep_as` when that is given."""
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("dir") == "desc"
     context = {
         "board": board,
-        "targets": Target.objects.order_by("deadline", "name"),
+        "targets": targets if targets is not None else Target.objects.order_by("deadline", "name"),
         "schools": [
             (row, dashboard.page_cells(row.figures))
             for row in dashboard.sorted_rows(board.progress.schools, sort, descending)
@@ -91,7 +97,36 @@ def _page(request, board, *, template, extra):
             Skill(board.progress.weakest_skill).label if board.progress.weakest_skill else None
         )
         context["warnings"] = board.coverage_warnings()
-    return render(request, template, context)
+    body = render_to_string("taalpad/_dashboard_body.html", context, request)
+    if keep_as:
+        # A page may hold figures that trail the data by the city's lag: it lives no longer.
+        cache.set(keep_as, str(body), city_lag() or PAGE_SECONDS)
+    return render(request, template, {**extra, "body": body})
+
+
+PAGE_SECONDS = 3600  # without a lag, a kept page is exact for the data's versions in its key
+
+
+def _page_key(request, target, on, targets):
+    """The key of the city's dashboard body: every input it is rendered from. The figures enter
+    by the data's versions (any write that can change a figure moves them on), the targets by
+    what the page shows of them, the rest by the query, the day, the language and the cell
+    size."""
+    latest, history = data_version.both()
+    fields = Target._meta.concrete_fields
+    every_target = [[getattr(t, field.attname) for field in fields] for t in targets]
+    inputs = (
+        target.pk,
+        on,
+        datetime.date.today(),
+        request.GET.urlencode(),
+        get_language(),
+        suppression.minimum(),
+        latest,
+        history,
+        every_target,
+    )
+    return "taalpad:city-page:" + hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
 
 
 def _chart(board, kind):
@@ -151,18 +186,20 @@ def _export(request, board, name, fmt, stem):
 @require_GET
 @municipality_only
 def municipality_dashboard(request):
-    board = _board(request)
-    years = SchoolYear.objects.order_by("-start_year")
+    extra = {"title": _("The city"), "chart_url": "municipality_chart"}
+    extra["export_url"] = "municipality_export"
+    target, on = _choices(request)
+    if target is None:
+        return _page(request, None, template="taalpad/dashboard.html", extra=extra)
+    targets = list(Target.objects.order_by("deadline", "name"))
+    key = _page_key(request, target, on, targets)
+    body = cache.get(key)
+    if body is not None:  # the same figures, rendered for the same question before
+        return render(request, "taalpad/dashboard.html", {**extra, "body": mark_safe(body)})
+    board = dashboard.build(target=target, on=on, suppress=True)
+    extra["years"] = SchoolYear.objects.order_by("-start_year")
     return _page(
-        request,
-        board,
-        template="taalpad/dashboard.html",
-        extra={
-            "title": _("The city"),
-            "years": years,
-            "chart_url": "municipality_chart",
-            "export_url": "municipality_export",
-        },
+        request, board, template="taalpad/dashboard.html", extra=extra, targets=targets, keep_as=key
     )
 
 

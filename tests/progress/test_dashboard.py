@@ -166,15 +166,36 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     client.force_login(municipality)
     client.get(reverse("municipality_start"))
     cache.clear()  # the figures computed afresh, as after a change of data
-    # session, user with its roles and memberships, target, schools, progress, school years,
-    # distribution, targets list, school years for the report (the trend's one date, today,
+    # session, user with its roles and memberships, target, targets list, schools, progress,
+    # school years, distribution, school years for the report (the trend's one date, today,
     # shares the progress query's cells)
     with django_assert_num_queries(9):
         response = client.get(reverse("municipality_start"))
     assert response.status_code == 200
-    # again, with nothing changed: progress, trend and distribution come from the cache
-    with django_assert_num_queries(7):
+    # again, with nothing changed: the page's figures as rendered before, from the cache
+    # (session, user with its roles and memberships, target, targets list)
+    with django_assert_num_queries(4):
         assert client.get(reverse("municipality_start")).status_code == 200
+
+
+def test_the_kept_city_page_is_rendered_again_after_a_write_and_in_another_language(
+    client, municipality, target, teacher_a1, settings, django_assert_num_queries
+):
+    settings.TAALPAD_CITY_FIGURES_LAG = 0
+    schools = build_city(40, schools=2)
+    client.force_login(municipality)
+    url = reverse("municipality_start")
+    assert "Share of the city" in client.get(url).content.decode()
+    with django_assert_num_queries(4):  # kept
+        client.get(url)
+    turn_levels_around(Pupil.objects.filter(school=schools[0]).first(), teacher_a1)
+    with CaptureQueriesContext(connection) as after_the_write:
+        client.get(url)
+    assert len(after_the_write) > 4  # the figures are read again, the page rendered again
+    with django_assert_num_queries(4):
+        client.get(url)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    assert "Anteil der Stadt" in client.get(url).content.decode()
 
 
 def test_the_dashboard_shows_the_headline_and_withholds_small_schools(client, municipality, target):
