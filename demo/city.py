@@ -21,6 +21,7 @@ from accounts.models import Membership, MunicipalityMember
 from core import schoolyear
 from core.cefr import MAX_YEAR_LEVEL, Level, Sector, Skill, Track
 from exchanges.models import Bundesland, ExchangeActivity, Partner
+from progress import data_version
 from progress.models import Target
 from schools import levels
 from schools.models import (
@@ -274,8 +275,16 @@ def demo_data_exists():
 
 def clear_demo_city():
     """Removes every school, pupil, result, exchange and demo account."""
+    with data_version.bumped_once():
+        _delete_demo_city()
+
+
+def _delete_demo_city():
     LevelPeriod.objects.all().delete()
-    Result.objects.all().delete()
+    # Every result goes in one statement (nothing refers to a result), then their history: a
+    # delete through the ORM would first write a history row for each of them.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Result._meta.db_table)}")
     Result.history.all().delete()
     ExchangeActivity.objects.all().delete()
     Partner.objects.all().delete()

@@ -313,9 +313,9 @@ def _cached_per_date(kind, target, dates, school_ids, compute, *, lag=0):
     return {day: values[day] for day in dates}
 
 
-def _cells(target, dates, *, school_ids=None, lag=0):
-    """{date: {(school id, group id, track, year level): Figures}}, through the cache."""
-    packed = _cached_per_date(
+def _cached_packed_cells(target, dates, *, school_ids=None, lag=0):
+    """{date: {(school id, group id, track, year level): packed Figures}}, through the cache."""
+    return _cached_per_date(
         "progress-cells",
         target,
         dates,
@@ -323,6 +323,11 @@ def _cells(target, dates, *, school_ids=None, lag=0):
         lambda missing: _stored_or_computed_cells(target, missing, school_ids),
         lag=lag,
     )
+
+
+def _cells(target, dates, *, school_ids=None, lag=0):
+    """{date: {(school id, group id, track, year level): Figures}}, through the cache."""
+    packed = _cached_packed_cells(target, dates, school_ids=school_ids, lag=lag)
     return {
         day: {key: _unpack(figures) for key, figures in cells.items()}
         for day, cells in packed.items()
@@ -364,14 +369,8 @@ def _totals(target, dates, *, school_ids=None, lag=0):
     def compute(missing):
         # Current cells only: totals stored under today's data version must not be made of
         # cells that trail it (the lag applies once, to the totals themselves).
-        cells = _cells(target, missing, school_ids=school_ids)
-        totals = {}
-        for day in missing:
-            total = _empty(target)
-            for figures in cells[day].values():
-                total.add(figures)
-            totals[day] = _pack(total)
-        return totals
+        cells = _cached_packed_cells(target, missing, school_ids=school_ids)
+        return {day: _packed_sum(target, cells[day].values()) for day in missing}
 
     packed = _cached_per_date("progress-totals", target, dates, school_ids, compute, lag=lag)
     return {day: _unpack(total) for day, total in packed.items()}
@@ -385,6 +384,23 @@ def _pack(figures):
         for skill, counts in figures.by_skill.items()
     )
     return (figures.population, figures.assessed, figures.met, skills)
+
+
+def _packed_sum(target, packed):
+    """The packed sum of packed Figures, as `Figures.add` makes it (without an object per
+    cell: a trend adds up a dozen dates of hundreds of cells)."""
+    population = assessed = met = 0
+    skills = {skill: [0, 0] for skill in target.required_skills}
+    for cell_population, cell_assessed, cell_met, cell_skills in packed:
+        population += cell_population
+        assessed += cell_assessed
+        met += cell_met
+        for skill, skill_assessed, at_or_above in cell_skills:
+            counts = skills.setdefault(skill, [0, 0])
+            counts[0] += skill_assessed
+            counts[1] += at_or_above
+    by_skill = tuple((skill, counts[0], counts[1]) for skill, counts in skills.items())
+    return (population, assessed, met, by_skill)
 
 
 def _unpack(packed):
