@@ -68,22 +68,31 @@ class Target(models.Model):
 class StoredYear(models.Model):
     """The figures of a settled day (a finished school year's 31 July or a target's deadline
     in it, a reference date that has passed), kept so that the trend and the municipality's
-    figures do not compute the past again: the cells of one target and scope
-    on one day, exactly as the progress layer computes them (`progress.stored_years`).
+    figures do not compute the past again: the cells (or the level distribution) of one
+    target and scope on one day, exactly as the progress layer computes them
+    (`progress.stored_years`).
 
     Rows are deleted, in the writing transaction, by every write that can change them: results
     dated on or before the day, enrolments, groups, schools, a change of the target.
     `manage.py check_levels` proves the rows equal a fresh computation."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+
+    class Kind(models.TextChoices):
+        CELLS = "cells", "cells"  # the figures of every school, group, track and year level
+        DISTRIBUTION = "distribution", "distribution"  # pupils per level in every skill
+
     scope = models.CharField(max_length=32)  # the target's definition and the schools counted
     school_ids = models.JSONField(null=True)  # the schools counted; None: the whole city
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CELLS)
     day = models.DateField()
-    cells = models.JSONField()
+    cells = models.JSONField()  # of the kind named
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["scope", "day"], name="storedyear_one_per_scope_day")
+            models.UniqueConstraint(
+                fields=["scope", "kind", "day"], name="storedyear_one_per_scope_kind_day"
+            )
         ]
 
     def __str__(self):

@@ -358,7 +358,9 @@ def _stored_or_computed_cells(target, days, school_ids):
 
 def stored_year_differences():
     """[(target id, day)] where a stored settled day differs from a fresh computation."""
-    return stored_years.differences(_packed_cells)
+    return stored_years.differences(
+        {stored_years.CELLS: _packed_cells, stored_years.DISTRIBUTION: _distributions}
+    )
 
 
 def _totals(target, dates, *, school_ids=None, lag=0):
@@ -766,7 +768,7 @@ def level_distribution(*, target, on, suppress=True, schools=None):
         target,
         [day],
         school_ids,
-        lambda missing: {missing[0]: _distribution(target, missing[0], school_ids=school_ids)},
+        lambda missing: _stored_or_computed_distribution(target, missing[0], school_ids),
         lag=city_lag() if suppress else 0,
     )[day]
     result = {}
@@ -776,6 +778,29 @@ def level_distribution(*, target, on, suppress=True, schools=None):
             row = _suppress_counts(row)
         result[skill] = row
     return result
+
+
+def _stored_or_computed_distribution(target, day, school_ids):
+    """{day: distribution}: a settled day's from the stored one where kept; computed (and then
+    stored, for a settled day) otherwise, like the cells."""
+    scope = _digest(target, school_ids)
+    settled = day < data_version.settled_before()
+    if settled:
+        found = stored_years.read(scope, [day], kind=stored_years.DISTRIBUTION)
+        if found:
+            return found
+    version = data_version.history_version()
+    computed = {day: _distribution(target, day, school_ids=school_ids)}
+    if settled:
+        stored_years.store(
+            target, scope, school_ids, computed, version=version, kind=stored_years.DISTRIBUTION
+        )
+    return computed
+
+
+def _distributions(target, days, school_ids):
+    """{day: distribution} computed afresh (check_levels compares the stored ones with it)."""
+    return {day: _distribution(target, day, school_ids=school_ids) for day in days}
 
 
 def _suppress_counts(row):
@@ -792,11 +817,14 @@ def _suppress_counts(row):
 
 
 def _distribution(target, day, *, school_ids=None):
-    """{(skill, level or None for not assessed): pupils} in one query."""
+    """{(skill, level or None for not assessed): pupils} in one query: each pupil's period is
+    looked up once, and the pupils are counted by their five levels together; the counts per
+    skill are added up from those groups here (a few hundred, where the population has tens of
+    thousands of pupils)."""
     date_sql = _date_param(connection.vendor)
     where, filter_params = _filters(target, school_ids)
     skills = list(levels.SKILL_COLUMNS)
-    level_of_skill = " ".join(f"WHEN '{skill}' THEN lv.{skill}" for skill in skills)
+    columns = ", ".join(f"lv.{skill}" for skill in skills)
     sql = f"""
         WITH pop AS (
             SELECT DISTINCT e.pupil_id
@@ -804,15 +832,18 @@ def _distribution(target, day, *, school_ids=None):
             JOIN schools_group g ON g.id = e.group_id
             JOIN schools_school s ON s.id = g.school_id
             WHERE e.starts_on <= {date_sql} AND e.ends_on >= {date_sql}{where}
-        ),
-        skills(skill) AS (VALUES {", ".join(["(%s)"] * len(skills))})
-        SELECT skills.skill, CASE skills.skill {level_of_skill} END AS level, COUNT(*)
-        FROM pop CROSS JOIN skills
+        )
+        SELECT {columns}, COUNT(*)
+        FROM pop
         LEFT JOIN schools_levelperiod lv ON lv.pupil_id = pop.pupil_id
              AND lv.valid_to > {date_sql} AND lv.valid_from <= {date_sql}
-        GROUP BY skills.skill, CASE skills.skill {level_of_skill} END
+        GROUP BY {columns}
     """
-    params = [day.isoformat()] * 2 + filter_params + skills + [day.isoformat()] * 2
+    params = [day.isoformat()] * 2 + filter_params + [day.isoformat()] * 2
+    counts = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(skill, level): int(count) for skill, level, count in cursor.fetchall()}
+        for *levels_of_pupils, pupils in cursor.fetchall():
+            for skill, level in zip(skills, levels_of_pupils, strict=True):
+                counts[skill, level] = counts.get((skill, level), 0) + int(pupils)
+    return counts

@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from core.cefr import Level, Skill, Track
 from progress.models import StoredYear
 from progress.suppression import reference_date
-from progress.targets import target_progress, target_trend
+from progress.targets import level_distribution, target_progress, target_trend
 from schools import services
 from schools.levels import levels_on
 from schools.models import Enrolment, Group, Pupil, SchoolYear
 from tests.progress.conftest import YEAR_START, build_random_city
-from tests.progress.oracle import oracle_progress
+from tests.progress.oracle import _population, oracle_progress
 
 FIRST_YEAR_END = datetime.date(YEAR_START + 1, 7, 31)
 TODAY = datetime.date.today()
@@ -167,3 +167,40 @@ def test_the_passed_reference_date_is_stored_and_only_results_dated_on_or_before
     assert not StoredYear.objects.filter(day=settled).exists()
     cache.clear()
     assert city_on(city, settled) == oracle_on(city, settled)
+
+
+def test_a_settled_days_level_distribution_is_stored_proved_and_forgotten(city, teacher_a1):
+    fresh = level_distribution(target=city, on=FIRST_YEAR_END, suppress=False)
+    row = StoredYear.objects.get(kind=StoredYear.Kind.DISTRIBUTION, day=FIRST_YEAR_END)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert level_distribution(target=city, on=FIRST_YEAR_END, suppress=False) == fresh
+    assert len(queries) == 1 and "progress_storedyear" in queries[0]["sql"]
+    # check_levels compares it with a fresh count, and repairs it
+    call_command("check_levels")
+    row.cells[0][2] += 1
+    row.save()
+    with pytest.raises(CommandError):
+        call_command("check_levels")
+    call_command("check_levels", "--repair")
+    assert not StoredYear.objects.filter(kind=StoredYear.Kind.DISTRIBUTION).exists()
+    # a result dated back into the year forgets it; the next count follows the result
+    counted = _population(city, FIRST_YEAR_END)  # the oracle's: who the target counts that day
+    writing = levels_on(pupils=list(counted), on=FIRST_YEAR_END)
+    pupil = next(
+        Pupil.objects.get(pk=pk)
+        for pk in sorted(counted)
+        if writing.get(pk, {}).get(Skill.WRITING) != Level.C2
+    )
+    level_distribution(target=city, on=FIRST_YEAR_END, suppress=False)
+    instrument = services.instrument_create(name="Back", skill=Skill.WRITING, kind="rated")
+    services.result_record(
+        by=teacher_a1,
+        pupil=pupil,
+        instrument=instrument,
+        assessed_on=FIRST_YEAR_END,
+        level=Level.C2,
+    )
+    assert not StoredYear.objects.filter(kind=StoredYear.Kind.DISTRIBUTION).exists()
+    after = level_distribution(target=city, on=FIRST_YEAR_END, suppress=False)
+    assert after[Skill.WRITING][Level.C2] == fresh[Skill.WRITING][Level.C2] + 1
