@@ -17,7 +17,6 @@ from django.utils import timezone
 from .models import Result
 
 CREATED, CHANGED = "+", "~"
-_BATCH = 2000  # ids per history statement: below SQLite's limit on parameters
 
 
 def _copied_columns():
@@ -40,9 +39,11 @@ def record_history(result_ids, *, change, by):
     history_table = quote(Result.history.model._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     user_id = by.pk if by is not None else None
+    limit = connection.features.max_query_params  # SQLite's; PostgreSQL's is far beyond
+    per_statement = max(1, limit - 3) if limit else 10_000
     with connection.cursor() as cursor:
-        for start in range(0, len(result_ids), _BATCH):
-            batch = result_ids[start : start + _BATCH]
+        for start in range(0, len(result_ids), per_statement):
+            batch = result_ids[start : start + per_statement]
             placeholders = ", ".join(["%s"] * len(batch))
             cursor.execute(
                 f"INSERT INTO {history_table} ({copied}, history_date, history_change_reason,"
@@ -105,6 +106,45 @@ def _insert_postgresql(results, batch_size):
                 result._state.adding, result._state.db = False, connection.alias
 
 
+def _insert_values(results):
+    """Multi-row INSERT … VALUES … RETURNING, as many rows per statement as the database takes
+    parameters (SQLite): Django's bulk_create without its preparation of every value in Python.
+    The ids come back with each row's pupil, test and date, which name it (one result per test
+    and date), since SQLite returns the rows in no promised order."""
+    ops = connection.ops
+    adapt = {
+        "assessed_on": ops.adapt_datefield_value,
+        "entered_at": ops.adapt_datetimefield_value,
+        "score": lambda value: ops.adapt_decimalfield_value(value, 7, 2),
+    }
+    columns = [column for column, _type in _INSERTED]
+    per_statement = max(1, connection.features.max_query_params // len(columns))
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    by_key = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(results), per_statement):
+            batch = results[start : start + per_statement]
+            params = []
+            for result in batch:
+                for column in columns:
+                    value = getattr(result, column)
+                    value = value.value if isinstance(value, Enum) else value
+                    if value is not None and column in adapt:
+                        value = adapt[column](value)
+                    params.append(value)
+            cursor.execute(
+                f"INSERT INTO schools_result ({', '.join(columns)})"
+                f" VALUES {', '.join([row] * len(batch))}"
+                " RETURNING id, pupil_id, instrument_id, assessed_on",
+                params,
+            )
+            for pk, pupil_id, instrument_id, day in cursor.fetchall():
+                by_key[pupil_id, instrument_id, str(day)] = pk
+    for result in results:
+        result.pk = by_key[result.pupil_id, result.instrument_id, result.assessed_on.isoformat()]
+        result._state.adding, result._state.db = False, connection.alias
+
+
 def create(results, *, by, batch_size=None):
     """Insert new results and their history rows; the results get their ids."""
     results = list(results)
@@ -113,9 +153,7 @@ def create(results, *, by, batch_size=None):
     if connection.vendor == "postgresql":
         _insert_postgresql(results, batch_size)
     else:
-        Result.objects.bulk_create(results, batch_size=batch_size)
-    # SQLite (3.35 and later) returns the new ids from the insert, as PostgreSQL does.
-    assert all(result.pk for result in results), "the database returned no ids"
+        _insert_values(results)
     record_history((result.pk for result in results), change=CREATED, by=by)
 
 
