@@ -107,15 +107,16 @@ def _page(request, board, *, template, extra, targets=None, keep_as=None):
 PAGE_SECONDS = 3600  # without a lag, a kept page is exact for the data's versions in its key
 
 
-def _page_key(request, target, on, targets):
-    """The key of the city's dashboard body: every input it is rendered from. The figures enter
-    by the data's versions (any write that can change a figure moves them on), the targets by
-    what the page shows of them, the rest by the query, the day, the language and the cell
-    size."""
+def _kept_key(kind, request, target, on, targets):
+    """The key of something the city's dashboard kept as made (its body, a chart): every input
+    it is made from. The figures enter by the data's versions (any write that can change a
+    figure moves them on), the targets by every field of those it shows, the rest by the query,
+    the day, the language and the cell size."""
     latest, history = data_version.both()
     fields = Target._meta.concrete_fields
-    every_target = [[getattr(t, field.attname) for field in fields] for t in targets]
+    shown = [[getattr(t, field.attname) for field in fields] for t in targets]
     inputs = (
+        kind,
         target.pk,
         on,
         datetime.date.today(),
@@ -124,16 +125,23 @@ def _page_key(request, target, on, targets):
         suppression.minimum(),
         latest,
         history,
-        every_target,
+        shown,
     )
-    return "taalpad:city-page:" + hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
+    return f"taalpad:city-{kind}:" + hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
+
+
+def _page_key(request, target, on, targets):
+    return _kept_key("page", request, target, on, targets)
 
 
 def _chart(board, kind):
     if kind not in CHARTS or board is None:
         raise Http404
     render_chart, data_of = CHARTS[kind]
-    svg = charts.cached_svg(kind, data_of(board), render_chart)
+    return _svg_response(charts.cached_svg(kind, data_of(board), render_chart))
+
+
+def _svg_response(svg):
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -206,7 +214,21 @@ def municipality_dashboard(request):
 @require_GET
 @municipality_only
 def municipality_chart(request, kind):
-    return _chart(_board(request, parts=CHART_PARTS.get(kind, ())), kind)
+    """A chart of the city's dashboard, kept as drawn under the same kind of key as its body:
+    a repeated request reads no figures."""
+    if kind not in CHARTS:
+        raise Http404
+    target, on = _choices(request)
+    if target is None:
+        raise Http404
+    key = _kept_key(f"chart-{kind}", request, target, on, [target])
+    svg = cache.get(key)
+    if svg is None:
+        board = dashboard.build(target=target, on=on, suppress=True, parts=CHART_PARTS[kind])
+        render_chart, data_of = CHARTS[kind]
+        svg = charts.cached_svg(kind, data_of(board), render_chart)
+        cache.set(key, svg, city_lag() or PAGE_SECONDS)
+    return _svg_response(svg)
 
 
 @require_GET

@@ -83,7 +83,9 @@ class TaalPadEnv(environ.Env):
         config = self.cache_url_config(url)
         if config["BACKEND"].endswith("DatabaseCache"):
             config["LOCATION"] = config["LOCATION"] or CACHE_TABLE
-        elif not config["BACKEND"].endswith("RedisCache"):
+        elif config["BACKEND"].endswith("RedisCache"):
+            config["BACKEND"] = "core.redis_cache.RedisCache"  # one client per pool
+        else:
             config.pop("LOCATION", None)
         return config
 

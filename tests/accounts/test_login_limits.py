@@ -136,7 +136,7 @@ def test_a_class_claims_its_printed_codes_at_once(client, coordinator_a, school_
         ({"SECRET_KEY": "s"}, "django.core.cache.backends.db.DatabaseCache"),
         (
             {"SECRET_KEY": "s", "REDIS_URL": "redis://127.0.0.1:6379/0"},
-            "django.core.cache.backends.redis.RedisCache",
+            "core.redis_cache.RedisCache",
         ),
         ({"DEBUG": "1"}, "django.core.cache.backends.locmem.LocMemCache"),
     ],
