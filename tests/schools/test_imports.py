@@ -296,21 +296,27 @@ def test_the_template_has_the_documented_headers(client, teacher_a1):
     )
 
 
+def class_file(rows, school, group, day):
+    """A results file of `rows` new pupils of `group`, one reading score each."""
+    lines = ["leerlingnummer;toets;datum;score"]
+    for number in range(rows):
+        enrol(make_pupil(school, f"{3000 + number}", "P", "Q"), group)
+        lines.append(f"{3000 + number};Goethe-Zertifikat B1 Lesen;{dutch(day)};50")
+    return "\n".join(lines).encode()
+
+
 @pytest.mark.parametrize("rows", [10, 200])
 def test_a_dry_run_takes_a_fixed_number_of_queries(
     rows, client, teacher_a1, school_a, group_a1, goethe_reading, day, django_assert_num_queries
 ):
-    lines = ["leerlingnummer;toets;datum;score"]
-    for number in range(rows):
-        enrol(make_pupil(school_a, f"{3000 + number}", "P", "Q"), group_a1)
-        lines.append(f"{3000 + number};Goethe-Zertifikat B1 Lesen;{dutch(day)};50")
+    content = class_file(rows, school_a, group_a1, day)
     client.force_login(teacher_a1)
     url = reverse("results_import", args=[school_a.pk])
     client.get(url)
     # session, user with its roles and memberships, school; delete old batches,
     # store batch; pupils, instruments, cut scores, enrolments, existing results
     with django_assert_num_queries(10):
-        upload(client, url, "r.csv", "\n".join(lines).encode())
+        upload(client, url, "r.csv", content)
 
 
 # The confirmation writes the dry run's plan -------------------------------------------------
@@ -386,14 +392,9 @@ def test_a_pupil_who_changed_school_since_the_dry_run_stops_the_import(
 def test_a_confirmation_takes_a_fixed_number_of_queries(
     rows, client, teacher_a1, school_a, group_a1, goethe_reading, day, django_assert_num_queries
 ):
-    lines = ["leerlingnummer;toets;datum;score"]
-    for number in range(rows):
-        enrol(make_pupil(school_a, f"{3000 + number}", "P", "Q"), group_a1)
-        lines.append(f"{3000 + number};Goethe-Zertifikat B1 Lesen;{dutch(day)};50")
+    content = class_file(rows, school_a, group_a1, day)
     client.force_login(teacher_a1)
-    upload(
-        client, reverse("results_import", args=[school_a.pk]), "r.csv", "\n".join(lines).encode()
-    )
+    upload(client, reverse("results_import", args=[school_a.pk]), "r.csv", content)
     url = reverse("import_confirm", args=[ImportBatch.objects.get().pk])
     # session, user with its roles and memberships, batch; savepoint, locked batch; savepoint,
     # pupils still at the school, instruments (no result to correct: none is read); savepoint,
