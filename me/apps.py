@@ -7,3 +7,8 @@ class MeConfig(AppConfig):
 
     name = "me"
     verbose_name = "Mijn Duits"
+
+    def ready(self):
+        from me import kept_pages
+
+        kept_pages.connect()

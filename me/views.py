@@ -12,6 +12,7 @@ import zipfile
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,6 +24,7 @@ from core.cando import CAN_DO, LEVEL_MEANING, statement_codes
 from core.cefr import Level, Skill
 from core.tabular import write_csv
 from exchanges.models import ExchangeActivity
+from me import kept_pages
 from me.selectors import pupil_data
 from progress.charts import cached_svg, growth_chart
 from progress.targets import default_target
@@ -47,6 +49,15 @@ def pupil_start(request):
     pupil = pupil_of(request.user)
     audit.record(request, pupil.pk, PupilAccess.Action.VIEW)
     today = datetime.date.today()
+    body = kept_pages.kept_start_body(
+        pupil,
+        today,
+        lambda: render_to_string("me/_pupil_start_body.html", _start_context(pupil, today)),
+    )
+    return render(request, "me/pupil_start.html", {"title": _("My German"), "body": body})
+
+
+def _start_context(pupil, today):
     current = pupil_current_results(pupil=pupil, on=today)
     history = list(pupil_results(pupil=pupil).order_by("assessed_on", "entered_at", "pk"))
     target = default_target(today)
@@ -83,8 +94,7 @@ def pupil_start(request):
         .prefetch_related("partners")
         .order_by("-starts_on")
     )
-    context = {
-        "title": _("My German"),
+    return {
         "pupil": pupil,
         "skills": skills,
         "history": history,
@@ -92,7 +102,6 @@ def pupil_start(request):
         "enrolment": enrolment,
         "exchanges": exchanges,
     }
-    return render(request, "schools/pupil_start.html", context)
 
 
 @require_http_methods(["GET", "POST"])

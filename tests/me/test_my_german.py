@@ -4,8 +4,10 @@ import json
 import zipfile
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from accounts.models import PupilAccess
 from core.cefr import Level, Skill
 from exchanges.models import ExchangeActivity, Partner
 from schools.levels import levels_on
@@ -179,10 +181,67 @@ def test_the_page_takes_a_fixed_number_of_queries(
         )
     client.force_login(history.user)
     client.get(reverse("pupil_start"))
+    cache.clear()  # the body is made again (the session lives in the database here)
     # session, user with its roles and memberships; audit trail row; current results,
     # history, target (2), enrolment, expected levels, self-assessments, exchanges, partners
     with django_assert_num_queries(12):
         assert client.get(reverse("pupil_start")).status_code == 200
+    # Kept: session, user, audit trail row.
+    with django_assert_num_queries(3):
+        assert client.get(reverse("pupil_start")).status_code == 200
+
+
+def test_the_kept_page_follows_every_record_it_shows(
+    client, history, teacher_a1, dsd_listening, rated_speaking
+):
+    client.force_login(history.user)
+
+    def page():
+        return client.get(reverse("pupil_start")).content.decode()
+
+    start = history.enrolments.get().starts_on
+    assert "level-4" not in page()  # kept from here on
+    result_record(
+        by=teacher_a1,
+        pupil=history,
+        instrument=rated_speaking,
+        assessed_on=start + datetime.timedelta(days=50),
+        level="b2",
+    )
+    assert 'class="level level-4">B2<' in page()
+    self_assessment_record(pupil=history, skill="writing", ticked=["a1-1", "a1-2", "a1-3"])
+    assert "Your own rating" in page()
+    dsd_listening.name = "DSD I Hörverstehen (neu)"
+    dsd_listening.save()
+    assert "DSD I Hörverstehen (neu)" in page()
+    activity = ExchangeActivity.objects.create(
+        school=history.school,
+        kind="project",
+        title="Mailproject Münster",
+        starts_on=start,
+        ends_on=start,
+    )
+    assert "Mailproject Münster" not in page()
+    activity.participants.add(history)
+    assert "Mailproject Münster" in page()
+    activity.participants.remove(history)
+    assert "Mailproject Münster" not in page()
+    Partner.objects.filter(name="Realschule Gronau").get().delete()
+    assert "Realschule Gronau" not in page()
+    history.given_name = "Annabel"
+    history.save()
+    assert "Hi Annabel" in page()
+    client.cookies["django_language"] = "de"
+    assert "Hallo Annabel, das ist dein Deutsch" in page()
+
+
+def test_a_kept_page_still_writes_the_audit_row(client, history):
+    client.force_login(history.user)
+    client.get(reverse("pupil_start"))
+    before = PupilAccess.objects.filter(pupil_id=history.pk, action=PupilAccess.Action.VIEW).count()
+    client.get(reverse("pupil_start"))
+    after = PupilAccess.objects.filter(pupil_id=history.pk, action=PupilAccess.Action.VIEW).count()
+    assert after == before + 1
 
 
 def test_the_page_fits_a_phone(client, history):
