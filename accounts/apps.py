@@ -9,4 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from accounts import security_log  # noqa: F401 - connects the security signals
+        # Importing security_log connects its receivers.
+        from accounts import identity, security_log  # noqa: F401
+
+        identity.connect()

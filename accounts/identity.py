@@ -4,15 +4,26 @@ their schools). The ORM would need two queries (a membership list cannot be join
 row) and spends more time composing them than the database spends answering; the statement
 here is composed once per process from the models' own metadata, and its rows are turned into
 the same model instances `select_related` and a membership list would give.
+
+Where the cache is shared by every app server (Redis), the rows are kept there too, so that a
+request reads the person with the same round trip as the session rather than a query. What is
+kept is checked against two versions read in the same round trip: the person's own (moved on by
+every save or delete of their account, memberships, municipality or pupil record) and everyone's
+(moved on by any change to a school, and by bulk writes of pupils, which send no model
+signals: `forget_everyone`). A version moves when the write happens and again when it commits,
+so rows another process read before the commit are never used after it.
 """
 
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections, router
+from django.db.models.signals import post_delete, post_init, post_save
 
 from accounts.models import Membership, MunicipalityMember
 from accounts.roles import remember_memberships
+from core.kept import kept, move_on
 
 
 @cache
@@ -70,20 +81,50 @@ def _instance(layout, alias, row, db):
     return model.from_db(db, names, values)
 
 
-def load_user(user_id):
-    """The user with pk `user_id` and what decides their roles, in one query; None if absent.
-    `accounts.roles` reads the memberships, the municipality record and the pupil record from
-    what is attached here without asking the database again."""
-    user_model = get_user_model()
-    db = router.db_for_read(user_model)
-    sql, layout, pupil_rel = _plan()
+EVERYONE_KEY = "taalpad:identity-version"
+KEPT_SECONDS = 600
+# A version that has expired is replaced by a new one, which no kept rows match.
+VERSION_SECONDS = 24 * 60 * 60
+
+
+def _own_key(user_id):
+    return f"taalpad:identity-version:{user_id}"
+
+
+def _rows_key(user_id):
+    return f"taalpad:identity:{user_id}"
+
+
+def _query(user_id, db):
+    sql, _layout, _rel = _plan()
     with connections[db].cursor() as cursor:
         cursor.execute(sql, [user_id])
         rows = cursor.fetchall()
+    convert = _converters(db)
+    return [tuple(convert(row, connections[db])) for row in rows]
+
+
+def _kept_rows(user_id, db):
+    return kept(
+        _rows_key(user_id),
+        [EVERYONE_KEY, _own_key(user_id)],
+        lambda: _query(user_id, db),
+        KEPT_SECONDS,
+        version_seconds=VERSION_SECONDS,
+    )
+
+
+def load_user(user_id):
+    """The user with pk `user_id` and what decides their roles, in one query (or none, when
+    kept); None if absent. `accounts.roles` reads the memberships, the municipality record and
+    the pupil record from what is attached here without asking the database again."""
+    user_model = get_user_model()
+    db = router.db_for_read(user_model)
+    _sql, layout, pupil_rel = _plan()
+    keep = settings.TAALPAD_KEEP_IDENTITIES
+    rows = _kept_rows(user_id, db) if keep else _query(user_id, db)
     if not rows:
         return None
-    convert = _converters(db)
-    rows = [convert(row, connections[db]) for row in rows]
     first = rows[0]
     user = _instance(layout, "u", first, db)
     member = _instance(layout, "mm", first, db)
@@ -135,3 +176,46 @@ def _converters(db):
         return row
 
     return convert
+
+
+def forget_person(user_id):
+    """Kept rows of this person are not used again (now, and after the write commits)."""
+    if user_id is not None:
+        move_on(_own_key(user_id), version_seconds=VERSION_SECONDS)
+
+
+def forget_everyone():
+    """No kept rows are used again: for writes no model signal reports (bulk updates)."""
+    move_on(EVERYONE_KEY, version_seconds=VERSION_SECONDS)
+
+
+def _person_changed(sender, instance, **kwargs):
+    forget_person(instance.pk if sender is get_user_model() else instance.user_id)
+    previous = instance.__dict__.get("_identity_loaded_user_id")  # a record given to another
+    if previous is not None and previous != instance.__dict__.get("user_id"):
+        forget_person(previous)
+
+
+def _remember_loaded_user(sender, instance, **kwargs):
+    # Read from the instance's own dict: a deferred user_id is not fetched for this.
+    instance.__dict__["_identity_loaded_user_id"] = instance.__dict__.get("user_id")
+
+
+def _everyone_changed(sender, **kwargs):
+    forget_everyone()
+
+
+def connect():
+    """Every record the statement reads tells the kept rows when it changes."""
+    user_model = get_user_model()
+    pupil_model = user_model._meta.get_field("pupil").related_model
+    school_model = Membership._meta.get_field("school").related_model
+    for model in (user_model, Membership, MunicipalityMember, pupil_model):
+        uid = f"identity-{model._meta.label}"
+        post_save.connect(_person_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_person_changed, sender=model, dispatch_uid=uid)
+    for model in (Membership, MunicipalityMember, pupil_model):
+        post_init.connect(_remember_loaded_user, sender=model, dispatch_uid=f"identity-{model}")
+    uid = f"identity-{school_model._meta.label}"
+    post_save.connect(_everyone_changed, sender=school_model, dispatch_uid=uid)
+    post_delete.connect(_everyone_changed, sender=school_model, dispatch_uid=uid)

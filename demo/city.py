@@ -21,7 +21,7 @@ from accounts.models import Membership, MunicipalityMember
 from core import schoolyear
 from core.cefr import MAX_YEAR_LEVEL, Level, Sector, Skill, Track
 from exchanges.models import Bundesland, ExchangeActivity, Partner
-from progress import data_version
+from progress import data_version, targets
 from progress.models import Target
 from schools import levels
 from schools.models import (
@@ -843,6 +843,7 @@ class _CityBuilder:
                 ),
             ]
         )
+        targets.forget_targets()  # a bulk create sends no model signals
 
     def build(self):
         started = time.perf_counter()

@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import io
 
+import matplotlib
 from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,6 +34,9 @@ SKILL_MARKERS = {
     Skill.WRITING: "v",
 }
 CACHE_SECONDS = 24 * 3600
+# Text in an SVG stays text (the browser draws it in the same sans-serif family): half the
+# bytes of every glyph written out as a path, and the labels can be read aloud and searched.
+matplotlib.rcParams["svg.fonttype"] = "none"
 
 
 def _svg(figure):

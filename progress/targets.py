@@ -28,18 +28,45 @@ from django.utils.translation import gettext as _
 from core import schoolyear
 from core.cefr import Level, Skill, Track
 from core.inputs import optional_int
+from core.kept import kept, move_on
 from progress import data_version, stored_years, suppression
 from progress.models import Target
 from schools import levels
 from schools.models import School, SchoolYear
+
+TARGETS_VERSION = "taalpad:targets-version"
+
+
+def all_targets():
+    """Every target, by deadline (a city has a handful), kept in the shared cache until one
+    is saved or deleted: every page, chart and export asks for its target first."""
+    return kept(
+        "taalpad:targets",
+        [TARGETS_VERSION],
+        lambda: list(Target.objects.order_by("deadline", "pk")),
+        3600,
+    )
+
+
+def target_choices():
+    """The targets a page offers to choose from, by deadline and name."""
+    return sorted(all_targets(), key=lambda target: (target.deadline, target.name))
+
+
+def forget_targets(**kwargs):
+    """For every save or delete of a target, and for writes that send no model signal."""
+    move_on(TARGETS_VERSION)
 
 
 def default_target(on=None):
     """The target a page shows unless another is chosen: the next deadline from `on`,
     else the latest one that has passed."""
     on = on or datetime.date.today()
-    upcoming = Target.objects.filter(deadline__gte=on).order_by("deadline", "pk").first()
-    return upcoming or Target.objects.order_by("-deadline", "-pk").first()
+    targets = all_targets()  # by deadline, then pk
+    upcoming = [target for target in targets if target.deadline >= on]
+    if upcoming:
+        return upcoming[0]
+    return targets[-1] if targets else None
 
 
 def chosen_target(value, *, on=None):
@@ -48,7 +75,7 @@ def chosen_target(value, *, on=None):
     if value is None or str(value).strip() == "":
         return default_target(on)
     target_id = optional_int(value)
-    target = Target.objects.filter(pk=target_id).first() if target_id is not None else None
+    target = next((t for t in all_targets() if t.pk == target_id), None)
     if target is None:
         raise Http404(_("No such target."))
     return target

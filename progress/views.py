@@ -27,7 +27,7 @@ from core.tabular import write_csv, write_xlsx
 from progress import charts, dashboard, data_version, exchange_stats, groups, report, suppression
 from progress.forms import TargetForm
 from progress.models import Target
-from progress.targets import chosen_target, city_lag
+from progress.targets import chosen_target, city_lag, target_choices
 from schools.access import can_manage_school, groups_visible_to, schools_managed_by
 from schools.models import SchoolYear
 
@@ -72,9 +72,9 @@ def _page(request, board, *, template, extra, targets=None, keep_as=None):
     descending = request.GET.get("dir") == "desc"
     context = {
         "board": board,
-        "targets": targets if targets is not None else Target.objects.order_by("deadline", "name"),
-        "schools": [
-            (row, dashboard.page_cells(row.figures))
+        "targets": targets if targets is not None else target_choices(),
+        "school_rows": [
+            [row.label, *dashboard.page_cells(row.figures)]
             for row in dashboard.sorted_rows(board.progress.schools, sort, descending)
         ]
         if board
@@ -199,7 +199,7 @@ def municipality_dashboard(request):
     target, on = _choices(request)
     if target is None:
         return _page(request, None, template="taalpad/dashboard.html", extra=extra)
-    targets = list(Target.objects.order_by("deadline", "name"))
+    targets = target_choices()
     key = _page_key(request, target, on, targets)
     body = cache.get(key)
     if body is not None:  # the same figures, rendered for the same question before
@@ -290,7 +290,7 @@ def municipality_report_page(request):
 @require_GET
 @municipality_only
 def target_list(request):
-    targets = Target.objects.order_by("deadline", "name")
+    targets = target_choices()
     return render(request, "taalpad/target_list.html", {"title": _("Targets"), "targets": targets})
 
 
@@ -384,7 +384,7 @@ def municipality_exchanges(request):
     context = {
         "title": _("Exchanges in the city"),
         **board,
-        "targets": Target.objects.order_by("deadline", "name"),
+        "targets": target_choices(),
         "skills": Skill.choices,
         "change_rows": [
             (Skill(skill).label, pairs, mean) for skill, (pairs, mean) in board["change"].items()

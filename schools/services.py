@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts import identity
 from accounts.models import Membership
 from core.cefr import Level, plain_number
 from core.inputs import check_assessed_on, parse_score
@@ -696,6 +697,7 @@ def pupils_import_apply(*, by, plan, school):
         Pupil.objects.bulk_update(
             changed, ["given_name", "family_name_prefix", "family_name", "email"], batch_size=500
         )
+        identity.forget_everyone()  # a bulk update sends no model signals
     if ended:
         Enrolment.objects.bulk_update(ended, ["ends_on"], batch_size=500)
     Enrolment.objects.bulk_create(
@@ -833,6 +835,7 @@ def pupils_anonymise(*, pupils):
         ],
         batch_size=500,
     )
+    identity.forget_everyone()  # a bulk update sends no model signals
     SelfAssessment.objects.filter(pupil_id__in=ids).delete()
     User.objects.filter(pk__in=account_ids).delete()
     return len(pupils)

@@ -318,6 +318,9 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# The signed-in person's rows kept beside the session (accounts.identity): only in a cache every
+# app server shares, where a change seen by one worker is seen by all.
+TAALPAD_KEEP_IDENTITIES = CACHES["default"]["BACKEND"].endswith("RedisCache")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Invitation links stay valid for two weeks; one-time codes for a school term.

@@ -183,8 +183,9 @@ def test_the_page_takes_a_fixed_number_of_queries(
     client.get(reverse("pupil_start"))
     cache.clear()  # the body is made again (the session lives in the database here)
     # session, user with its roles and memberships; audit trail row; current results,
-    # history, target (2), enrolment, expected levels, self-assessments, exchanges, partners
-    with django_assert_num_queries(12):
+    # history, the targets (kept from here on), enrolment, expected levels, self-assessments,
+    # exchanges, partners
+    with django_assert_num_queries(11):
         assert client.get(reverse("pupil_start")).status_code == 200
     # Kept: session, user, audit trail row.
     with django_assert_num_queries(3):

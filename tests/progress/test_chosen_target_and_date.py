@@ -5,6 +5,7 @@ name), a date that cannot be read is a 400 in the API and today, with a message,
 import datetime
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -69,3 +70,29 @@ def test_a_readable_date_is_the_same_day_for_page_and_api(client, municipality, 
     api.force_authenticate(municipality)
     answer = api.get(reverse("target-progress", args=[lea_target.pk]), {"date": "2026-02-01"})
     assert page.context["board"].progress.date.isoformat() == answer.json()["date"] == "2026-02-01"
+
+
+def test_the_kept_targets_follow_every_save_and_delete(lea_target, django_assert_num_queries):
+    from progress.models import Target
+    from progress.targets import chosen_target, default_target
+
+    assert default_target().pk == lea_target.pk
+    with django_assert_num_queries(0):  # kept
+        assert chosen_target(str(lea_target.pk)).threshold == lea_target.threshold
+    lea_target.threshold += 1
+    lea_target.save()
+    assert chosen_target(str(lea_target.pk)).threshold == lea_target.threshold
+    later = Target.objects.create(
+        name="Later",
+        threshold=lea_target.threshold,
+        required_skills=lea_target.required_skills,
+        share="0.5",
+        deadline=lea_target.deadline + datetime.timedelta(days=1),
+    )
+    assert default_target(lea_target.deadline).pk == lea_target.pk  # the next deadline from D
+    assert default_target(later.deadline + datetime.timedelta(days=1)).pk == later.pk  # latest
+    deleted = lea_target.pk
+    lea_target.delete()
+    with pytest.raises(Http404):
+        chosen_target(str(deleted))
+    assert default_target(datetime.date(2000, 1, 1)).pk == later.pk

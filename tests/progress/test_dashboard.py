@@ -166,15 +166,16 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     client.force_login(municipality)
     client.get(reverse("municipality_start"))
     cache.clear()  # the figures computed afresh, as after a change of data
-    # session, user with its roles and memberships, target, targets list, schools, progress,
+    # session, user with its roles and memberships, the targets (kept from here on and
+    # offered from the same list), schools, progress,
     # school years, distribution, school years for the report (the trend's one date, today,
     # shares the progress query's cells)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("municipality_start"))
     assert response.status_code == 200
     # again, with nothing changed: the page's figures as rendered before, from the cache
-    # (session, user with its roles and memberships, target, targets list)
-    with django_assert_num_queries(4):
+    # (session, user with its roles and memberships)
+    with django_assert_num_queries(2):
         assert client.get(reverse("municipality_start")).status_code == 200
 
 
@@ -186,13 +187,13 @@ def test_the_kept_city_page_is_rendered_again_after_a_write_and_in_another_langu
     client.force_login(municipality)
     url = reverse("municipality_start")
     assert "Share of the city" in client.get(url).content.decode()
-    with django_assert_num_queries(4):  # kept
+    with django_assert_num_queries(2):  # kept: session, user
         client.get(url)
     turn_levels_around(Pupil.objects.filter(school=schools[0]).first(), teacher_a1)
     with CaptureQueriesContext(connection) as after_the_write:
         client.get(url)
-    assert len(after_the_write) > 4  # the figures are read again, the page rendered again
-    with django_assert_num_queries(4):
+    assert len(after_the_write) > 2  # the figures are read again, the page rendered again
+    with django_assert_num_queries(2):
         client.get(url)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
     assert "Anteil der Stadt" in client.get(url).content.decode()
@@ -327,13 +328,13 @@ def test_a_chart_builds_only_the_figures_it_shows(
     client.force_login(municipality)
     url = reverse("municipality_chart", args=[kind])
     assert client.get(url).status_code == 200
-    # kept as drawn: session, user with its roles and memberships, target
-    with django_assert_num_queries(3):
+    # kept as drawn: session, user with its roles and memberships (the target is kept too)
+    with django_assert_num_queries(2):
         assert client.get(url)["Content-Type"] == "image/svg+xml"
     # a save today moves the latest data version on: the chart is drawn again, from the
     # figures of the city's reference date in the cache, with the one query the chart's own
     # part needs beyond it (school years, schools)
     data_version.bump(since=datetime.date.today())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert response["Content-Type"] == "image/svg+xml"

@@ -178,8 +178,8 @@ def test_the_group_page_takes_a_fixed_number_of_queries(
     url = reverse("group_detail", args=[group_a1.pk])
     client.get(url)
     # session, user with its roles and memberships, group, pupils, current levels,
-    # expected levels, target (no upcoming one: then the latest), quality flags, teachers
-    with django_assert_num_queries(10):
+    # expected levels, quality flags, teachers (the targets are kept since the first visit)
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.content.decode().count('class="level level-2"') == size
 
