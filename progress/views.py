@@ -23,11 +23,12 @@ from accounts import security_log
 from accounts.decorators import coordinator_only, municipality_only, school_staff_only
 from core.cefr import Level, Skill
 from core.inputs import optional_int, parse_date_param
+from core.kept import kept
 from core.tabular import write_csv, write_xlsx
 from progress import charts, dashboard, data_version, exchange_stats, groups, report, suppression
 from progress.forms import TargetForm
 from progress.models import Target
-from progress.targets import chosen_target, city_lag, target_choices
+from progress.targets import TARGETS_VERSION, chosen_target, city_lag, target_choices
 from schools.access import can_manage_school, groups_visible_to, schools_managed_by
 from schools.models import SchoolYear
 
@@ -108,10 +109,10 @@ PAGE_SECONDS = 3600  # without a lag, a kept page is exact for the data's versio
 
 
 def _kept_key(kind, request, target, on, targets):
-    """The key of something the city's dashboard kept as made (its body, a chart): every input
-    it is made from. The figures enter by the data's versions (any write that can change a
-    figure moves them on), the targets by every field of those it shows, the rest by the query,
-    the day, the language and the cell size."""
+    """The key of the city's dashboard body kept as rendered: every input it is made from.
+    The figures enter by the data's versions (any write that can change a figure moves them
+    on), the targets by every field of those it shows, the rest by the query, the day, the
+    language and the cell size."""
     latest, history = data_version.both()
     fields = Target._meta.concrete_fields
     shown = [[getattr(t, field.attname) for field in fields] for t in targets]
@@ -214,21 +215,25 @@ def municipality_dashboard(request):
 @require_GET
 @municipality_only
 def municipality_chart(request, kind):
-    """A chart of the city's dashboard, kept as drawn under the same kind of key as its body:
-    a repeated request reads no figures."""
+    """A chart of the city's dashboard, kept as drawn beside the versions of what it is drawn
+    from (the data, the settled days, the targets): a repeated request reads them and the
+    chart in one round trip, and neither looks up its target nor reads a figure."""
     if kind not in CHARTS:
         raise Http404
-    target, on = _choices(request)
-    if target is None:
-        raise Http404
-    key = _kept_key(f"chart-{kind}", request, target, on, [target])
-    svg = cache.get(key)
-    if svg is None:
+    inputs = (kind, request.GET.urlencode(), datetime.date.today(), get_language())
+    inputs += (suppression.minimum(),)
+    key = "taalpad:city-chart:" + hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
+
+    def draw():
+        target, on = _choices(request)  # an unknown target is a 404, and nothing is kept
+        if target is None:
+            raise Http404
         board = dashboard.build(target=target, on=on, suppress=True, parts=CHART_PARTS[kind])
         render_chart, data_of = CHARTS[kind]
-        svg = charts.cached_svg(kind, data_of(board), render_chart)
-        cache.set(key, svg, city_lag() or PAGE_SECONDS)
-    return _svg_response(svg)
+        return charts.cached_svg(kind, data_of(board), render_chart)
+
+    versions = [data_version.KEY, data_version.HISTORY_KEY, TARGETS_VERSION]
+    return _svg_response(kept(key, versions, draw, city_lag() or PAGE_SECONDS))
 
 
 @require_GET

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -257,6 +258,21 @@ def test_charts_are_svg_and_follow_the_data(client, municipality, target, settin
     second = client.get(reverse("municipality_chart", args=["schools"])).content
     assert first != second  # a changed result gives a new chart, not the cached one
     assert client.get(reverse("municipality_chart", args=["pie"])).status_code == 404
+
+
+def test_a_kept_chart_follows_its_target_and_language(client, municipality, target, settings):
+    settings.TAALPAD_MIN_CELL = 5
+    build_city(60)
+    client.force_login(municipality)
+    url = reverse("municipality_chart", args=["schools"])
+    first = client.get(url).content
+    assert client.get(url).content == first  # kept
+    target.share = Decimal("0.9")  # the target line moves to 90 %
+    target.save()
+    moved = client.get(url).content
+    assert moved != first
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    assert b"Ziel" in client.get(url).content and b"Ziel" not in moved
 
 
 def test_a_coordinator_sees_their_school_in_full_with_groups(
