@@ -7,6 +7,7 @@ can render side by side. Every chart has its numbers as a table on the page as w
 import datetime
 import hashlib
 import io
+import re
 
 import matplotlib
 from django.core.cache import cache
@@ -39,10 +40,18 @@ CACHE_SECONDS = 24 * 3600
 matplotlib.rcParams["svg.fonttype"] = "none"
 
 
+# matplotlib's descriptive metadata (creator, format, type, date) left out: nothing reads it.
+_NO_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}
+# The indentation between elements and the line breaks in path data: a chart is read by
+# browsers, not people.
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
 def _svg(figure):
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue().encode("utf-8")
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata=_NO_METADATA)
+    svg = _BETWEEN_TAGS.sub("><", buffer.getvalue()).replace(" \n", " ")
+    return svg.encode("utf-8")
 
 
 def cached_svg(kind, data, render):
