@@ -4,9 +4,10 @@ Pupils open their page again and again (on a phone, after every lesson); renderi
 nine queries and draws the whole history table. The rendered body is kept under the pupil,
 the day and the language, beside two versions (`core.kept`): that of the data the figures
 rest on (results, enrolments, groups and schools move it on: `progress.data_version`) and a
-second one, moved on here by every save or delete of the other records the page shows (tests, the city's targets, expected levels, self-assessments, exchanges and their
-partners, school years, the pupil record). The page around the body (navigation, messages,
-the audit row of the view) is made on every request.
+second one, moved on here by every save or delete of the other records the page shows
+(tests, the city's targets, expected levels, self-assessments, exchanges and their partners,
+school years, the pupil record). The page around the body (navigation, messages, the audit
+row of the view) is made on every request.
 """
 
 import hashlib
