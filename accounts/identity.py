@@ -11,7 +11,8 @@ kept is checked against two versions read in the same round trip: the person's o
 every save or delete of their account, memberships, municipality or pupil record) and everyone's
 (moved on by any change to a school, and by bulk writes of pupils, which send no model
 signals: `forget_everyone`). A version moves when the write happens and again when it commits,
-so rows another process read before the commit are never used after it.
+so rows another process read before the commit are never used after it. The password hash is
+not kept: the session is checked against the value Django derives from it, kept instead.
 """
 
 from functools import cache
@@ -82,6 +83,8 @@ def _instance(layout, alias, row, db):
 
 
 EVERYONE_KEY = "taalpad:identity-version"
+# Where a user read from kept rows carries the session's check value (taalpad.models.User).
+KEPT_SESSION_CHECK = "_kept_session_auth_hash"
 KEPT_SECONDS = 600
 # A version that has expired is replaced by a new one, which no kept rows match.
 VERSION_SECONDS = 24 * 60 * 60
@@ -104,14 +107,45 @@ def _query(user_id, db):
     return [tuple(convert(row, connections[db])) for row in rows]
 
 
+def _password_column():
+    _sql, layout, _rel = _plan()
+    _model, names, start, _width = layout["u"]
+    return start + names.index("password")
+
+
+def _without_password(user_id, db):
+    """The rows with the password hash left out, and the session's check value made from it:
+    the shared cache never holds a password hash."""
+    rows = _query(user_id, db)
+    if not rows:
+        return rows, None
+    column = _password_column()
+    check = get_user_model()(password=rows[0][column]).get_session_auth_hash()
+    return [(*row[:column], None, *row[column + 1 :]) for row in rows], check
+
+
 def _kept_rows(user_id, db):
     return kept(
         _rows_key(user_id),
         [EVERYONE_KEY, _own_key(user_id)],
-        lambda: _query(user_id, db),
+        lambda: _without_password(user_id, db),
         KEPT_SECONDS,
         version_seconds=VERSION_SECONDS,
     )
+
+
+def _kept_user(layout, row, db, check):
+    """The user from kept rows: the password is a deferred field (read from the database if
+    anything asks for it; a save leaves it alone) and the session is checked by the value
+    kept beside the rows."""
+    model, names, start, width = layout["u"]
+    column = names.index("password")
+    values = row[start : start + width]
+    user = model.from_db(
+        db, names[:column] + names[column + 1 :], (*values[:column], *values[column + 1 :])
+    )
+    user.__dict__[KEPT_SESSION_CHECK] = check
+    return user
 
 
 def load_user(user_id):
@@ -121,12 +155,17 @@ def load_user(user_id):
     user_model = get_user_model()
     db = router.db_for_read(user_model)
     _sql, layout, pupil_rel = _plan()
-    keep = settings.TAALPAD_KEEP_IDENTITIES
-    rows = _kept_rows(user_id, db) if keep else _query(user_id, db)
-    if not rows:
-        return None
+    if settings.TAALPAD_KEEP_IDENTITIES:
+        rows, check = _kept_rows(user_id, db)
+        if not rows:
+            return None
+        user = _kept_user(layout, rows[0], db, check)
+    else:
+        rows = _query(user_id, db)
+        if not rows:
+            return None
+        user = _instance(layout, "u", rows[0], db)
     first = rows[0]
-    user = _instance(layout, "u", first, db)
     member = _instance(layout, "mm", first, db)
     pupil = _instance(layout, "p", first, db)
     user_model._meta.get_field("municipality_member").set_cached_value(user, member)

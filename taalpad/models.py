@@ -41,6 +41,14 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    def get_session_auth_hash(self):
+        # A user read from rows kept in the shared cache has no password hash (a deferred
+        # field); the value derived from it was kept instead (accounts.identity).
+        kept = self.__dict__.get("_kept_session_auth_hash")
+        if kept is not None and "password" not in self.__dict__:
+            return kept
+        return super().get_session_auth_hash()
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -160,3 +160,34 @@ def test_rows_read_before_a_commit_are_not_used_after_it(
         cache.set(identity._rows_key(teacher_a1.pk), (versions, old_rows), 600)
         assert len(memberships_of(identity.load_user(teacher_a1.pk))) == 1  # before the commit
     assert memberships_of(identity.load_user(teacher_a1.pk)) == []
+
+
+def test_the_shared_cache_never_holds_a_password_hash(client, teacher_a1, kept_identities):
+    import pickle
+
+    from django.core.cache import cache
+
+    from accounts import identity
+
+    client.force_login(teacher_a1)
+    assert client.get(reverse("signed_in")).status_code == 200
+    assert client.get(reverse("signed_in")).status_code == 200  # from the kept rows
+    entry = cache.get(identity._rows_key(teacher_a1.pk))
+    assert entry is not None
+    hashed = teacher_a1.password.split("$")[-1]
+    assert hashed.encode() not in pickle.dumps(entry)
+    assert teacher_a1.password.encode() not in pickle.dumps(entry)
+
+
+def test_a_kept_user_reads_and_keeps_its_password(teacher_a1, kept_identities):
+    from accounts import identity
+    from tests.conftest import PASSWORD
+
+    identity.load_user(teacher_a1.pk)  # kept
+    user = identity.load_user(teacher_a1.pk)
+    assert "password" in user.get_deferred_fields()
+    user.name = "Another name"
+    user.save()  # saves what was loaded; the password stays
+    fresh = type(user).objects.get(pk=user.pk)
+    assert fresh.name == "Another name" and fresh.check_password(PASSWORD)
+    assert identity.load_user(teacher_a1.pk).check_password(PASSWORD)  # read when asked for
