@@ -273,6 +273,23 @@ def throughput(base, path, cookie, seconds, clients=8):
     return done[0] / elapsed
 
 
+def postgresql_settings(pairs):
+    """NAME=VALUE settings applied to every connection the run opens, as `ALTER ROLE … SET`
+    gives every app server's sessions."""
+    if not pairs:
+        return
+    from django.db.backends.signals import connection_created
+
+    def apply_settings(sender, connection, **kwargs):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for pair in pairs:
+                    name, value = pair.split("=", 1)
+                    cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+
+    connection_created.connect(apply_settings)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pupils", type=int, default=30000)
@@ -285,11 +302,19 @@ def main():
         "--seconds", type=float, default=8, help="turns of a second per throughput measurement"
     )
     parser.add_argument("--only-progress", action="store_true", help="skip pages and writes")
+    parser.add_argument(
+        "--pg",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL setting for this run's connections, e.g. work_mem=64MB",
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    postgresql_settings(args.pg)
     from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
@@ -326,6 +351,7 @@ def main():
         f"{connection.vendor}: {Pupil.objects.count()} pupils, {Result.objects.count()} results, "
         f"target {target.name}; {args.runs} runs each; cache "
         f"{settings.CACHES['default']['BACKEND']}, sessions {settings.SESSION_ENGINE}"
+        + (f"; PostgreSQL settings {', '.join(args.pg)}" if args.pg else "")
     )
     table = Table()
     runs = args.runs
@@ -371,6 +397,7 @@ def main():
     )
     if args.only_progress:
         table.print()
+        print_progress_targets(table, connection.vendor)
         return
 
     # Pages -------------------------------------------------------------------------------------
@@ -595,6 +622,23 @@ def measure_charts(table, *, target, today, runs, cold):
         "trend chart, from the cache",
         timed(lambda r: charts.cached_svg("trend", data, charts.trend_chart), runs),
     )
+
+
+def print_progress_targets(table, vendor):
+    """The figures' targets alone (a country run, `--only-progress`): progress for any date
+    ≤ 1.5 × its floor, the trend ≤ 1.5 s."""
+    m = table.medians
+    progress = max(
+        m["progress layer, today"] / m["floor: SQL over a table of today's levels"],
+        m["progress layer, past date"] / m["floor: SQL over a table of the past date's levels"],
+    )
+    trend = m["trend, all school years"]
+    print(f"\ntargets ({vendor}; ratios to this run's floors, times in ms)")
+    for name, value, met in (
+        ("progress, any date ≤ 1.5 × floor", progress, progress <= 1.5),
+        ("trend ≤ 1500 ms", trend, trend <= 1500),
+    ):
+        print(f"  {'met ' if met else 'MISS'}  {name}: {value:.2f}")
 
 
 def print_targets(table, vendor, import_rows, upload):
