@@ -68,8 +68,8 @@ class Target(models.Model):
 class StoredYear(models.Model):
     """The figures of a settled day (a finished school year's 31 July or a target's deadline
     in it, a reference date that has passed), kept so that the trend and the municipality's
-    figures do not compute the past again: the cells (or the level distribution) of one
-    target and scope on one day, exactly as the progress layer computes them
+    figures do not compute the past again: the cells (the level distribution, or the cells'
+    totals) of one target and scope on one day, exactly as the progress layer computes them
     (`progress.stored_years`).
 
     Rows are deleted, in the writing transaction, by every write that can change them: results
@@ -81,6 +81,7 @@ class StoredYear(models.Model):
     class Kind(models.TextChoices):
         CELLS = "cells", "cells"  # the figures of every school, group, track and year level
         DISTRIBUTION = "distribution", "distribution"  # pupils per level in every skill
+        TOTALS = "totals", "totals"  # the cells added up: what the trend draws
 
     scope = models.CharField(max_length=32)  # the target's definition and the schools counted
     school_ids = models.JSONField(null=True)  # the schools counted; None: the whole city

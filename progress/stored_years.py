@@ -14,7 +14,11 @@ from django.db import IntegrityError, transaction
 from progress import data_version
 from progress.models import StoredYear
 
-CELLS, DISTRIBUTION = StoredYear.Kind.CELLS, StoredYear.Kind.DISTRIBUTION
+CELLS, DISTRIBUTION, TOTALS = (
+    StoredYear.Kind.CELLS,
+    StoredYear.Kind.DISTRIBUTION,
+    StoredYear.Kind.TOTALS,
+)
 
 
 def read(scope, days, kind=CELLS):
@@ -95,5 +99,16 @@ def _distribution_from_json(rows):
     return {(skill, level): pupils for skill, level, pupils in rows}
 
 
-_ENCODE = {CELLS: _to_json, DISTRIBUTION: _distribution_to_json}
-_DECODE = {CELLS: _from_json, DISTRIBUTION: _distribution_from_json}
+# Totals, (population, assessed, met, ((skill, assessed, at or above), …)), as JSON's lists.
+def _totals_to_json(totals):
+    population, assessed, met, skills = totals
+    return [population, assessed, met, [list(skill) for skill in skills]]
+
+
+def _totals_from_json(row):
+    population, assessed, met, skills = row
+    return (population, assessed, met, tuple(tuple(skill) for skill in skills))
+
+
+_ENCODE = {CELLS: _to_json, DISTRIBUTION: _distribution_to_json, TOTALS: _totals_to_json}
+_DECODE = {CELLS: _from_json, DISTRIBUTION: _distribution_from_json, TOTALS: _totals_from_json}

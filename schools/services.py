@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import identity
@@ -616,15 +617,17 @@ def results_import_apply_planned(*, by, school, planned):
     instruments = Instrument.objects.in_bulk(instrument_ids)
     if len(instruments) != len(instrument_ids):  # a test was deleted meanwhile
         raise _imported_meanwhile()
+    entered_at, by_id = timezone.now(), by.pk if by is not None else None
     new = [
-        Result(
+        result_rows.NewResult(
             pupil_id=pupil_id,
             instrument_id=instrument_id,
             skill=instruments[instrument_id].skill,
             assessed_on=datetime.date.fromisoformat(day),
             score=None if score is None else Decimal(score),
             level=Level(level),
-            entered_by=by,
+            entered_by_id=by_id,
+            entered_at=entered_at,
         )
         for pupil_id, instrument_id, day, score, level in planned["new"]
     ]
@@ -808,7 +811,6 @@ def pupils_anonymise(*, pupils):
     that past figures do not change.
     """
     from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
     User = get_user_model()
 

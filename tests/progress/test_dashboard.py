@@ -92,7 +92,11 @@ def test_progress_and_trend_take_one_query_each_whatever_the_size(size, target):
     # …and with the cache cold again, from the stored day: the stored days, schools
     cache.clear()
     assert count_queries(lambda: target_progress(target=target, on=TODAY)) == 2
-    # trend: school years, the grouped query for all dates at once
+    # trend with its totals not stored yet: school years, the stored totals, the stored cells
+    # (the reference date's, kept above), storing the totals (three statements)…
+    cache.clear()
+    assert count_queries(lambda: target_trend(target=target, today=TODAY)) == 6
+    # …and with the cache cold again: school years, the stored totals
     cache.clear()
     assert count_queries(lambda: target_trend(target=target, today=TODAY)) == 2
     # asked again before anything changed: the figures come from the cache
@@ -169,9 +173,9 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     cache.clear()  # the figures computed afresh, as after a change of data
     # session, user with its roles and memberships, the targets (kept from here on and
     # offered from the same list), schools, progress,
-    # school years, distribution, school years for the report (the trend's one date, today,
-    # shares the progress query's cells)
-    with django_assert_num_queries(8):
+    # school years, the trend's stored totals (of its one date, the reference date),
+    # distribution, school years for the report
+    with django_assert_num_queries(9):
         response = client.get(reverse("municipality_start"))
     assert response.status_code == 200
     # again, with nothing changed: the page's figures as rendered before, from the cache

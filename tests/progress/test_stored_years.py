@@ -204,3 +204,24 @@ def test_a_settled_days_level_distribution_is_stored_proved_and_forgotten(city, 
     assert not StoredYear.objects.filter(kind=StoredYear.Kind.DISTRIBUTION).exists()
     after = level_distribution(target=city, on=FIRST_YEAR_END, suppress=False)
     assert after[Skill.WRITING][Level.C2] == fresh[Skill.WRITING][Level.C2] + 1
+
+
+def test_a_settled_days_totals_are_stored_so_a_cold_trend_reads_no_cells(city):
+    first = trend_points(city)
+    totals = StoredYear.objects.filter(kind=StoredYear.Kind.TOTALS)
+    assert FIRST_YEAR_END in set(totals.values_list("day", flat=True))
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert trend_points(city) == first
+    stored_reads = [q["sql"] for q in queries.captured_queries if "progress_storedyear" in q["sql"]]
+    assert len(stored_reads) == 1 and "'totals'" in stored_reads[0].replace('"', "'")
+    # check_levels proves the totals against the cells computed afresh, and repairs them
+    row = totals.get(day=FIRST_YEAR_END)
+    row.cells[2] += 1  # one more pupil meeting the target than the results give
+    row.save()
+    with pytest.raises(CommandError):
+        call_command("check_levels")
+    call_command("check_levels", "--repair")
+    call_command("check_levels")
+    cache.clear()
+    assert trend_points(city) == first
