@@ -204,7 +204,7 @@ def bench_group(teacher, school_year, size=30):
     return group
 
 
-IMPORT_SIZES = (10_000, 50_000)  # the issue's file and the upload limit
+IMPORT_SIZES = (10_000, 50_000)  # a large school's file, and the upload limit
 
 
 def import_file(school, rows, first_day):
@@ -309,7 +309,7 @@ def main():
     from django.test.utils import override_settings
 
     from progress import data_version
-    from progress.targets import default_target, figures_date, target_progress, target_trend
+    from progress.targets import default_target
     from schools import levels
     from schools.models import Pupil, Result, SchoolYear
     from taalpad.models import User
@@ -346,42 +346,7 @@ def main():
     def cold(_run):
         cache.clear()
 
-    # The progress layer ----------------------------------------------------------------------
-    # The municipality's figures are read on its reference dates: the floors use the same days.
-    read_today, read_past = (figures_date(target, day, suppress=True) for day in (today, past))
-    from_results, from_levels = floor_queries(target, [read_today, read_past])
-    table.add("floor: SQL over the results, today", timed(lambda r: from_results(read_today), runs))
-    table.add(
-        "floor: SQL over the results, past date", timed(lambda r: from_results(read_past), runs)
-    )
-    floor_table = "floor: SQL over a table of today's levels"
-    floor_past = "floor: SQL over a table of the past date's levels"
-    table.add(floor_table, timed(lambda r: from_levels(read_today), runs))
-    table.add(floor_past, timed(lambda r: from_levels(read_past), runs))
-    table.add(
-        "progress layer, today",
-        timed(lambda r: target_progress(target=target, on=today), runs, cold),
-        floor_table,
-    )
-    table.add(
-        "progress layer, past date",
-        timed(lambda r: target_progress(target=target, on=past), runs, cold),
-        floor_past,
-    )
-    table.add(
-        "progress layer, today, from the figures cache",
-        timed(lambda r: target_progress(target=target, on=today), runs),
-        floor_table,
-    )
-    table.add(
-        "trend, all school years",
-        timed(lambda r: target_trend(target=target, today=today), runs, cold),
-        floor_table,
-    )
-    table.add(
-        "trend, from the figures cache",
-        timed(lambda r: target_trend(target=target, today=today), runs),
-    )
+    measure_progress(table, target=target, today=today, past=past, runs=runs, cold=cold)
     if args.only_progress:
         table.print()
         print_progress_targets(table, connection.vendor)
@@ -509,6 +474,63 @@ def main():
     print(f"level table after the run's writes: {missing} missing, {extra} extra spans")
 
 
+def measure_progress(table, *, target, today, past, runs, cold):
+    """The figures next to their floors: the progress layer on the municipality's reference
+    dates (read back stored, and computed with nothing stored), from the cache, and the trend."""
+    from django.core.cache import cache
+
+    from progress.targets import figures_date, target_progress, target_trend
+
+    # The municipality's figures are read on its reference dates: the floors use the same days.
+    read_today, read_past = (figures_date(target, day, suppress=True) for day in (today, past))
+    from_results, from_levels = floor_queries(target, [read_today, read_past])
+    table.add("floor: SQL over the results, today", timed(lambda r: from_results(read_today), runs))
+    table.add(
+        "floor: SQL over the results, past date", timed(lambda r: from_results(read_past), runs)
+    )
+    floor_table = "floor: SQL over a table of today's levels"
+    floor_past = "floor: SQL over a table of the past date's levels"
+    table.add(floor_table, timed(lambda r: from_levels(read_today), runs))
+    table.add(floor_past, timed(lambda r: from_levels(read_past), runs))
+    table.add(
+        "progress layer, today",
+        timed(lambda r: target_progress(target=target, on=today), runs, cold),
+        floor_table,
+    )
+    table.add(
+        "progress layer, past date",
+        timed(lambda r: target_progress(target=target, on=past), runs, cold),
+        floor_past,
+    )
+
+    def nothing_stored(_run):
+        """As after a pupil import or any enrolment change: no settled day is stored."""
+        from progress import stored_years
+
+        cache.clear()
+        stored_years.forget()
+
+    table.add(
+        "progress layer, today, nothing stored",
+        timed(lambda r: target_progress(target=target, on=today), runs, nothing_stored),
+        floor_table,
+    )
+    table.add(
+        "progress layer, today, from the figures cache",
+        timed(lambda r: target_progress(target=target, on=today), runs),
+        floor_table,
+    )
+    table.add(
+        "trend, all school years",
+        timed(lambda r: target_trend(target=target, today=today), runs, cold),
+        floor_table,
+    )
+    table.add(
+        "trend, from the figures cache",
+        timed(lambda r: target_trend(target=target, today=today), runs),
+    )
+
+
 def delete_results(results):
     """The run's own results go again, outside every timing, in statements of 5 000 ids: a
     delete through the ORM writes a history row for each first, which took minutes for the
@@ -521,6 +543,41 @@ def delete_results(results):
             batch = ids[start : start + 5000]
             marks = ", ".join(["%s"] * len(batch))
             cursor.execute(f"DELETE FROM schools_result WHERE id IN ({marks})", batch)
+
+
+GRID_FLOOR = "floor: the grid's 150 rows copied in and committed"
+
+
+def copy_rows(pupils, rated, today, run):
+    """The floor of a grid save: its rows written by the database's bulk load (COPY on
+    PostgreSQL, one multi-row INSERT on SQLite) and committed, in one transaction, nothing
+    else (no history, no level table, no request)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    day = today - datetime.timedelta(days=1 + run % 60)
+    now = timezone.now()
+    rows = [
+        (p.pk, i.pk, skill, day, (p.pk + run) % 4 + 1, now, 1)
+        for skill, i in rated.items()
+        for p in pupils
+    ]
+    columns = "pupil_id, instrument_id, skill, assessed_on, level, entered_at, version"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY schools_result ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+            values = [
+                connection.ops.adapt_datetimefield_value(v)
+                if isinstance(v, datetime.datetime)
+                else v
+                for row in rows
+                for v in row
+            ]
+            cursor.execute(f"INSERT INTO schools_result ({columns}) VALUES {marks}", values)
 
 
 def measure_writes(table, *, runs, today, group, staff, boss, school, coordinator, import_rows):
@@ -559,7 +616,10 @@ def measure_writes(table, *, runs, today, group, staff, boss, school, coordinato
     table.add(
         f"grid save, {len(pupils)} pupils × {len(rated)} skills, one request",
         timed(grid_save, runs, clear_grid_day),
+        GRID_FLOOR,
     )
+    table.add(GRID_FLOOR, timed(lambda r: copy_rows(pupils, rated, today, r), runs, clear_grid_day))
+    clear_grid_day(runs - 1)  # the floor's rows go, and the level table follows the results
 
     sizes = []
     # Each file its own days, from ten days back (the grid saves above write the days before);
@@ -635,11 +695,15 @@ def print_progress_targets(table, vendor):
     )
     trend = m["trend, all school years"]
     print(f"\ntargets ({vendor}; ratios to this run's floors, times in ms)")
+    nothing_stored = (
+        m["progress layer, today, nothing stored"] / m["floor: SQL over a table of today's levels"]
+    )
     for name, value, met in (
         ("progress, any date ≤ 1.5 × floor", progress, progress <= 1.5),
+        ("progress with nothing stored × floor, reported", nothing_stored, None),
         ("trend ≤ 1500 ms", trend, trend <= 1500),
     ):
-        print(f"  {'met ' if met else 'MISS'}  {name}: {value:.2f}")
+        print(f"  {'    ' if met is None else 'met ' if met else 'MISS'}  {name}: {value:.2f}")
 
 
 def print_targets(table, vendor, import_rows, upload):
@@ -653,21 +717,29 @@ def print_targets(table, vendor, import_rows, upload):
     today_floor = "floor: SQL over a table of today's levels"
     past_floor = "floor: SQL over a table of the past date's levels"
     progress = max(
-        ratio("progress layer, today", today_floor), ratio("progress layer, past date", past_floor)
+        ratio("progress layer, today", today_floor),
+        ratio("progress layer, past date", past_floor),
     )
+    # After any enrolment change (a pupil import) no settled day is stored until it is read.
+    nothing_stored = ratio("progress layer, today, nothing stored", today_floor)
     trend = ratio("trend, all school years", today_floor)
     computed = ratio("municipality dashboard, figures computed", today_floor)
     after_save = ratio("municipality dashboard after a save today, no lag", today_floor)
     cached = m["municipality dashboard, figures and charts cached"]
     grid = next(v for k, v in m.items() if k.startswith("grid save"))
+    grid_floor = grid / m[GRID_FLOOR]
     signed_in = "signed-in trivial view under gunicorn"
     checks = [
         ("progress, any date ≤ 1.5 × floor", progress, progress <= 1.5),
+        ("progress with nothing stored × floor, reported", nothing_stored, None),
         ("trend ≤ 2 × floor", trend, trend <= 2),
         ("dashboard, figures computed ≤ 4 × floor", computed, computed <= 4),
         ("dashboard, after a save today ≤ 2 × floor", after_save, after_save <= 2),
         ("dashboard, cached ≤ 10 ms", cached, cached <= 10),
         ("grid save 30 × 5 ≤ 30 ms", grid, grid <= 30),
+        # The 30 ms were set on a machine where this floor took 3.7 ms (8.1 times); reported
+        # beside the milliseconds, since machines of this kind differ by half and more.
+        ("grid save × its floor (150 rows copied in and committed), reported", grid_floor, None),
     ]
     for rows, limit in zip(import_rows, (2000, 8000), strict=True):
         imported = m[f"import of {rows} rows: dry run"] + m[f"import of {rows} rows: commit"]
@@ -695,7 +767,7 @@ def print_targets(table, vendor, import_rows, upload):
     )
     print(f"\ntargets ({vendor}; ratios to this run's floors, times in ms)")
     for name, value, met in checks:
-        print(f"  {'met ' if met else 'MISS'}  {name}: {value:.2f}")
+        print(f"  {'    ' if met is None else 'met ' if met else 'MISS'}  {name}: {value:.2f}")
 
 
 if __name__ == "__main__":

@@ -101,8 +101,18 @@ def _element(value):
 
 def _array_literal(values):
     """A PostgreSQL array literal of the values' text. One text parameter per column instead
-    of one adapted value per cell, which made the driver's quoting cost more than the insert."""
-    return "{" + ",".join(map(_element, values)) + "}"
+    of one adapted value per cell, which made the driver's quoting cost more than the insert.
+    Each distinct value is written once: a column holds few (one time and one person for a
+    whole import, a handful of dates, tests and levels)."""
+    written = {}
+    parts = []
+    for value in values:
+        try:
+            text = written[value]
+        except KeyError:
+            text = written[value] = _element(value)
+        parts.append(text)
+    return "{" + ",".join(parts) + "}"
 
 
 def _insert_postgresql(results, batch_size, by):
