@@ -154,11 +154,19 @@ def _insert_values(results):
     The ids come back with each row's pupil, test and date, which name it (one result per test
     and date), since SQLite returns the rows in no promised order."""
     ops = connection.ops
-    adapt = {
+    adapters = {
         "assessed_on": ops.adapt_datefield_value,
         "entered_at": ops.adapt_datetimefield_value,
         "score": lambda value: ops.adapt_decimalfield_value(value, 7, 2),
     }
+    adapted = {column: {} for column in adapters}  # each distinct value adapted once
+
+    def adapt(column, value):
+        known = adapted[column]
+        if value not in known:
+            known[value] = adapters[column](value)
+        return known[value]
+
     columns = [column for column, _type in _INSERTED]
     per_statement = max(1, connection.features.max_query_params // len(columns))
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -171,8 +179,8 @@ def _insert_values(results):
                 for column in columns:
                     value = getattr(result, column)
                     value = value.value if isinstance(value, Enum) else value
-                    if value is not None and column in adapt:
-                        value = adapt[column](value)
+                    if value is not None and column in adapters:
+                        value = adapt(column, value)
                     params.append(value)
             cursor.execute(
                 f"INSERT INTO schools_result ({', '.join(columns)})"
