@@ -123,8 +123,16 @@ def test_the_database_keeps_its_connection_settings(monkeypatch):
     ]["default"]
     assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
     sqlite = load(monkeypatch, SECRET_KEY="s")["DATABASES"]["default"]
-    assert sqlite["CONN_MAX_AGE"] == 0  # SQLite connections are not kept open
+    # SQLite connections are kept open too (WAL: an idle one holds no lock), as configured
+    assert (sqlite["CONN_MAX_AGE"], sqlite["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert (
+        load(monkeypatch, SECRET_KEY="s", DATABASE_CONN_MAX_AGE="0")["DATABASES"]["default"][
+            "CONN_MAX_AGE"
+        ]
+        == 0
+    )
     assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert sqlite["OPTIONS"]["init_command"] == "PRAGMA journal_mode=WAL;"
 
 
 def test_sessions_live_in_the_shared_cache_and_the_database_never_in_one_process(monkeypatch):
