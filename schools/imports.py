@@ -398,6 +398,7 @@ class _ResultContext:
     existing: dict  # {(pupil id, instrument id, date): Result}
 
     known: dict = field(default_factory=dict)  # {(pupil id, date): enrolled}, as answered
+    instruments_named: dict = field(default_factory=dict)  # {(name, skill): (test, message)}
 
     def enrolled(self, pupil, day):
         """Whether the pupil was enrolled at this school on `day` (a file names each pupil and
@@ -493,7 +494,7 @@ def _check_result_row(row, raw, context):
             _("Pupil number “%(number)s” is not a pupil of this school that you teach.")
             % {"number": quoted(row.values["pupil_number"])}
         )
-    instrument = _instrument(row, context.instruments_by_name)
+    instrument = _instrument(row, context.instruments_by_name, context.instruments_named)
     day = _result_date(row, raw)
     if pupil and day and not context.enrolled(pupil, day):
         row.fail(
@@ -560,31 +561,38 @@ def _dates(parsed):
     return dates
 
 
-def _instrument(row, by_name):
+def _instrument(row, by_name, known):
+    """The test a row names, or None with the row failed. `known` keeps the answer for each
+    name and skill as written: a file names the same few tests on every row."""
     name = row.values.get("instrument", "")
+    skill_text = row.values.get("skill", "")
+    key = (name, skill_text)
+    if key not in known:
+        known[key] = _find_instrument(name, skill_text, by_name)
+    instrument, message = known[key]
+    if message is not None:
+        row.fail(message)
+    return instrument
+
+
+def _find_instrument(name, skill_text, by_name):
+    """(instrument, None) or (None, the message why the name and skill name no single test)."""
     candidates = by_name.get(name.lower(), [])
-    skill_text = normalise_header(row.values.get("skill", ""))
-    if skill_text:
-        skill = SKILL_NAMES.get(skill_text)
+    if normalise_header(skill_text):
+        skill = SKILL_NAMES.get(normalise_header(skill_text))
         if skill is None:
-            row.fail(_("“%(skill)s” is not a skill.") % {"skill": quoted(row.values["skill"])})
-            return None
+            return None, _("“%(skill)s” is not a skill.") % {"skill": quoted(skill_text)}
         candidates = [i for i in candidates if i.skill == skill]
     if not candidates:
-        row.fail(
-            _("There is no test “%(name)s”%(skill)s at this school.")
-            % {
-                "name": quoted(name),
-                "skill": f" ({quoted(row.values['skill'])})" if skill_text else "",
-            }
-        )
-        return None
+        return None, _("There is no test “%(name)s”%(skill)s at this school.") % {
+            "name": quoted(name),
+            "skill": f" ({quoted(skill_text)})" if normalise_header(skill_text) else "",
+        }
     if len(candidates) > 1:
-        row.fail(
-            _("“%(name)s” exists for several skills: fill in the skill.") % {"name": quoted(name)}
-        )
-        return None
-    return candidates[0]
+        return None, _("“%(name)s” exists for several skills: fill in the skill.") % {
+            "name": quoted(name)
+        }
+    return candidates[0], None
 
 
 def _score_and_level(row, raw, instrument):
