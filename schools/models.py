@@ -391,6 +391,9 @@ class Result(models.Model):
     assessed_on = models.DateField(_("date"))
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    # Who entered it, for the record: Django sets it to NULL when the user goes (through the
+    # index below). No database check of the user: the one person of a grid or an import was
+    # looked up again for every row at commit (50 000 lookups for a large file).
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -398,6 +401,7 @@ class Result(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("entered by"),
+        db_constraint=False,
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
     # Raised on every change; a save that started from an older version is refused.
