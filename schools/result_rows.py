@@ -3,9 +3,10 @@ entry write through here.
 
 simple_history's own bulk helpers build one historical object per result in Python and insert
 them through the ORM, which cost a class grid more than its results did. Here the database
-copies each written result into the history table, one statement per batch of ids, with the
-columns and values simple_history itself writes ('+' created, '~' changed; the time and the
-user of the write), so its `history` manager and the admin read these rows as their own.
+copies each written result into the history table, with the columns and values simple_history
+itself writes ('+' created, '~' changed; the time and the user of the write), so its `history`
+manager and the admin read these rows as their own: on PostgreSQL new results in the insert's
+own statement, otherwise one statement per batch of ids.
 """
 
 import datetime
