@@ -40,18 +40,21 @@ def _read_grid(request, group, pupils, instruments):
     """(entries to save, {cell: what was typed}, {cell: error}) from a posted grid. Untouched
     cells are left alone, so a colleague's later change is not overwritten."""
     entries, typed, errors = [], {}, {}
+    posted = request.POST
     left_school = _("This pupil has left the school: the new school enters their results.")
+    columns = [(instrument, instrument.pk) for instrument in instruments]
     for pupil in pupils:
-        for instrument in instruments:
-            value = request.POST.get(cell_name(instrument, pupil), "").strip()
-            original = request.POST.get(cell_name(instrument, pupil, "original"), "")
-            typed[instrument.pk, pupil.pk] = value
-            if not value or value == original:
+        pupil_id, moved = pupil.pk, pupil.school_id != group.school_id
+        for instrument, instrument_id in columns:
+            cell = f"-{instrument_id}-{pupil_id}"  # as cell_name writes it, once per cell
+            value = posted.get("value" + cell, "").strip()
+            typed[instrument_id, pupil_id] = value
+            if not value or value == posted.get("original" + cell, ""):
                 continue
-            if pupil.school_id != group.school_id:
-                errors[instrument.pk, pupil.pk] = left_school
+            if moved:
+                errors[instrument_id, pupil_id] = left_school
             else:
-                version = request.POST.get(cell_name(instrument, pupil, "version")) or None
+                version = posted.get("version" + cell) or None
                 entries.append((instrument, pupil, value, version))
     return entries, typed, errors
 

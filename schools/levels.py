@@ -137,19 +137,39 @@ def _derive_from(cursor, chunk, since):
     seed) keeps its levels, which results from `since` on cannot change, and carries them into
     the new periods; afterwards it ends where the first of them begins."""
     pupils, day = _pupils_in(chunk), since.isoformat()
+    seeds = f"WHERE {pupils} AND valid_from < %s AND valid_to >= %s"
+    ctes, params = _derived(
+        f"WHERE {pupils} AND assessed_on >= %s", [*chunk, day], seed=(seeds, [*chunk, day, day])
+    )
+    open_end = LevelPeriod.OPEN_END.isoformat()
+    if connection.vendor == "postgresql":
+        # One statement instead of three (a class grid's save waited for each): every part
+        # reads the table as it stood before it, so the delete cannot touch the rows added,
+        # and the seed's new end is read from what was added.
+        cursor.execute(
+            f"""{ctes},
+            removed AS (DELETE FROM schools_levelperiod WHERE {pupils} AND valid_from >= %s),
+            added AS (
+                INSERT INTO schools_levelperiod ({COLUMNS}) SELECT {COLUMNS} FROM derived
+                WHERE valid_from >= %s RETURNING pupil_id, valid_from)
+            UPDATE schools_levelperiod SET valid_to = COALESCE(
+                (SELECT MIN(added.valid_from) FROM added
+                 WHERE added.pupil_id = schools_levelperiod.pupil_id),
+                CAST(%s AS DATE))
+            {seeds}""",
+            [*params, *chunk, day, day, open_end, *chunk, day, day],
+        )
+        return
     cursor.execute(
         f"DELETE FROM schools_levelperiod WHERE {pupils} AND valid_from >= %s", [*chunk, day]
     )
-    seed = (f"WHERE {pupils} AND valid_from < %s AND valid_to >= %s", [*chunk, day, day])
-    ctes, params = _derived(f"WHERE {pupils} AND assessed_on >= %s", [*chunk, day], seed=seed)
     cursor.execute(_INSERT_FROM.format(ctes=ctes), [*params, day])
-    open_end = LevelPeriod.OPEN_END.isoformat()
     cursor.execute(
         f"""UPDATE schools_levelperiod SET valid_to = COALESCE(
                 (SELECT MIN(later.valid_from) FROM schools_levelperiod later
                  WHERE later.pupil_id = schools_levelperiod.pupil_id AND later.valid_from >= %s),
                 %s)
-            WHERE {pupils} AND valid_from < %s AND valid_to >= %s""",
+            {seeds}""",
         [day, open_end, *chunk, day, day],
     )
 

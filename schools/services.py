@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,25 +84,32 @@ def _parse_level(level):
         ) from None
 
 
-def result_build(
-    *, by, pupil, instrument, assessed_on, score=None, level=None, cut_scores=None, enrolled=None
-):
-    """A validated, unsaved Result. `cut_scores` may be passed to spare a query per row, and
-    `enrolled=True` where the caller knows the pupil was enrolled on that date."""
+def result_value(*, instrument, score=None, level=None, cut_scores=None):
+    """(score, level) of a result of `instrument` as typed: a scored test's score parsed and its
+    level derived from the cut scores (passed to spare a query per row), a rated test's level
+    parsed. Raises ValidationError naming the field."""
     if instrument.is_scored:
         if score is None or str(score).strip() == "":
             raise ValidationError({"score": _("Enter a score for this instrument.")})
         score = parse_score(score, max_score=instrument.max_score)
         if cut_scores is None:
             cut_scores = list(instrument.cut_scores.values_list("level", "min_score"))
-        level = level_for_score(score, cut_scores)
-    else:
-        if score not in (None, ""):
-            raise ValidationError({"score": _("This instrument is rated as a level, not scored.")})
-        score = None
-        if level is None or level == "":
-            raise ValidationError({"level": _("Choose a level.")})
-        level = _parse_level(level)
+        return score, level_for_score(score, cut_scores)
+    if score not in (None, ""):
+        raise ValidationError({"score": _("This instrument is rated as a level, not scored.")})
+    if level is None or level == "":
+        raise ValidationError({"level": _("Choose a level.")})
+    return None, _parse_level(level)
+
+
+def result_build(
+    *, by, pupil, instrument, assessed_on, score=None, level=None, cut_scores=None, enrolled=None
+):
+    """A validated, unsaved Result. `cut_scores` may be passed to spare a query per row, and
+    `enrolled=True` where the caller knows the pupil was enrolled on that date."""
+    score, level = result_value(
+        instrument=instrument, score=score, level=level, cut_scores=cut_scores
+    )
     check_result_date(pupil=pupil, day=assessed_on, enrolled=enrolled)
     result = Result(
         pupil=pupil,
@@ -478,13 +485,19 @@ def _cut_scores_of(instruments):
 
 def _locked_results(instruments, assessed_on, pupil_ids):
     """{(instrument id, pupil id): Result} on the date, locked until the transaction ends."""
-    locked = (
-        Result.objects.select_for_update(of=("self",))
-        .filter(instrument_id__in=instruments, assessed_on=assessed_on, pupil_id__in=pupil_ids)
-        .select_related("entered_by")
-        .order_by("pupil_id", "entered_at", "pk")
+    instrument_ids, pupil_ids = list(instruments), list(pupil_ids)
+    ops = connection.ops
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # Written out: a grid usually finds nothing on its date, and building the ORM's query cost
+    # more than running it. Ordered by entry: of two on one date (from before they were
+    # merged) the last one wins.
+    locked = Result.objects.raw(
+        f"SELECT * FROM {ops.quote_name(Result._meta.db_table)} WHERE assessed_on = %s"
+        f" AND instrument_id IN ({', '.join(['%s'] * len(instrument_ids))})"
+        f" AND pupil_id IN ({', '.join(['%s'] * len(pupil_ids))})"
+        f" ORDER BY pupil_id, entered_at, id{lock}",
+        [ops.adapt_datefield_value(assessed_on), *instrument_ids, *pupil_ids],
     )
-    # Ordered by entry: of two on one date (from before they were merged) the last one wins.
     return {(result.instrument_id, result.pupil_id): result for result in locked}
 
 
@@ -513,23 +526,36 @@ def _save_grid(*, by, assessed_on, entries):
     instruments = {instrument.pk: instrument for instrument, *_rest in entries}
     cut_scores = _cut_scores_of(instruments)
     existing = _locked_results(instruments, assessed_on, {pupil.pk for _i, pupil, *_r in entries})
+    try:
+        # One date for the whole grid, whose pupils are those enrolled on it.
+        check_result_date(pupil=None, day=assessed_on, enrolled=True)
+    except ValidationError as error:
+        cells = ((instrument.pk, pupil.pk) for instrument, pupil, *_rest in entries)
+        raise GridErrors(dict.fromkeys(cells, error.messages[0])) from None
+    entered_at, by_id = timezone.now(), by.pk if by is not None else None
     errors, new, changed = {}, [], []
     for instrument, pupil, value, version in entries:
         cell = (instrument.pk, pupil.pk)
         kind = "score" if instrument.is_scored else "level"
         try:
-            built = result_build(
-                by=by,
-                pupil=pupil,
-                instrument=instrument,
-                assessed_on=assessed_on,
-                cut_scores=cut_scores.get(instrument.pk, []),
-                enrolled=True,  # the grid lists the pupils enrolled in the group on that date
-                **{kind: value},
+            score, level = result_value(
+                instrument=instrument, cut_scores=cut_scores.get(instrument.pk, []), **{kind: value}
             )
         except ValidationError as error:
             errors[cell] = " ".join(error.messages)
             continue
+        # Plain rows, not Result objects: a model instance per cell cost a grid more than
+        # inserting its rows.
+        built = result_rows.NewResult(
+            pupil_id=pupil.pk,
+            instrument_id=instrument.pk,
+            skill=instrument.skill,
+            assessed_on=assessed_on,
+            score=score,
+            level=level,
+            entered_by_id=by_id,
+            entered_at=entered_at,
+        )
         current = existing.get(cell)
         if current is None:
             new.append(built)

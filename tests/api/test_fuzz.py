@@ -7,6 +7,8 @@ import json
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -38,6 +40,18 @@ SCHEMAS = {
 
 
 APP = WSGIHandler()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_tests_connection():
+    """A request through WSGI ends by closing a database connection older than CONN_MAX_AGE,
+    which would end the test's transaction with its data; Django's test client keeps it open
+    the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def fuzz_as(persona):

@@ -201,10 +201,10 @@ def test_the_grid_save_takes_a_fixed_number_of_queries(
     # session, user with its roles and memberships, group, instruments, pupils in the group;
     # savepoint of the save with its audit, savepoint of the service; cut scores, locked
     # results, insert results, insert history (on PostgreSQL in the insert's own statement),
-    # update results, insert history; the pupils' level periods from the date on (delete,
-    # insert, end of the one before); release the service's savepoint; audit trail rows;
-    # release.
-    with django_assert_num_queries(18 if connection.vendor == "postgresql" else 19):
+    # update results, insert history; the pupils' level periods from the date on (on
+    # PostgreSQL one statement; otherwise delete, insert, end of the one before); release the
+    # service's savepoint; audit trail rows; release.
+    with django_assert_num_queries(16 if connection.vendor == "postgresql" else 19):
         response = client.post(url, data)
     assert response.status_code == 302
     assert Result.objects.count() == size
@@ -286,9 +286,43 @@ def test_an_exam_grid_save_takes_as_many_queries_as_one_test(
     # session, user with its roles and memberships, group, instruments, pupils in the group;
     # savepoints of the save with its audit and of the service; cut scores, locked results,
     # insert results, insert history (on PostgreSQL in the insert's own statement); level
-    # periods from the date on (delete, insert, end of the one before); release the service's
-    # savepoint; audit trail rows; release.
-    with django_assert_num_queries(16 if connection.vendor == "postgresql" else 17):
+    # periods from the date on (on PostgreSQL one statement; otherwise delete, insert, end of
+    # the one before); release the service's savepoint; audit trail rows; release.
+    with django_assert_num_queries(14 if connection.vendor == "postgresql" else 17):
         response = client.post(url, exam_data(exam, pupils))
     assert response.status_code == 302
     assert Result.objects.count() == 5 * size
+
+
+def test_the_grid_service_refuses_a_date_after_today_in_every_cell(
+    teacher_a1, school_a, group_a1, goethe_reading
+):
+    """The page's form refuses the date first; the service, called by other code, checks it
+    once for the whole grid and names every cell, writing nothing."""
+    from schools.services import GridErrors, results_save_grid
+
+    pupils = class_of(2, school_a, group_a1)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    entries = [(goethe_reading, pupil, "60", None) for pupil in pupils]
+    with pytest.raises(GridErrors) as refused:
+        results_save_grid(by=teacher_a1, assessed_on=tomorrow, entries=entries)
+    assert set(refused.value.by_cell) == {(goethe_reading.pk, p.pk) for p in pupils}
+    assert all("after today" in message for message in refused.value.by_cell.values())
+    assert not Result.objects.exists()
+
+
+def test_a_grid_save_leaves_one_audit_row_per_changed_pupil(
+    client, teacher_a1, school_a, group_a1, goethe_reading, day
+):
+    from accounts.models import PupilAccess
+
+    pupils = class_of(3, school_a, group_a1)
+    client.force_login(teacher_a1)
+    url = grid_url(group_a1, goethe_reading, day)
+    data = {f"value-{goethe_reading.pk}-{p.pk}": "60" for p in pupils[:2]}  # the third untouched
+    assert client.post(url, data).status_code == 302
+    rows = PupilAccess.objects.filter(action=PupilAccess.Action.CHANGE)
+    assert sorted(rows.values_list("pupil_id", "user_id", "path")) == sorted(
+        (p.pk, teacher_a1.pk, reverse("group_grid", args=[group_a1.pk])) for p in pupils[:2]
+    )
+    assert all(row.at is not None for row in rows)
