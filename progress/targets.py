@@ -534,7 +534,11 @@ def _empty(target):
 def _rollup(target, cells, key_of):
     totals = {}
     for cell_key, figures in cells.items():
-        totals.setdefault(key_of(cell_key), _empty(target)).add(figures)
+        key = key_of(cell_key)
+        total = totals.get(key)
+        if total is None:  # an empty Figures per group, not one per cell thrown away
+            total = totals[key] = _empty(target)
+        total.add(figures)
     return totals
 
 
