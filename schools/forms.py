@@ -137,6 +137,92 @@ class ResultForm(forms.Form):
             del self.fields["score"]
 
 
+class ResultEntryForm(forms.Form):
+    """One new result, typed from the keyboard: (the pupil, on a group's page,) the test, the
+    date, and its score or level, whichever the test takes."""
+
+    pupil = forms.ModelChoiceField(queryset=Pupil.objects.none(), label=_("Pupil"))
+    instrument = forms.ModelChoiceField(queryset=None, label=_("Test (or rating)"))
+    assessed_on = forms.DateField(label=_("Date of the test"), widget=DateInput())
+    score = forms.CharField(
+        label=_("Score"),
+        required=False,
+        max_length=12,
+        help_text=_("For a test with a score, for example 54 or 54,5."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        choices=[("", "—"), *Level.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("For a rating: the level the teacher gives."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, instruments, pupils=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = instruments
+        self.fields["instrument"].label_from_instance = lambda i: (
+            f"{i.get_skill_display()}: {i.name}"
+            + (f" (0–{plain_number(i.max_score)})" if i.is_scored else "")
+        )
+        if pupils is None:
+            del self.fields["pupil"]
+        else:
+            self.fields["pupil"].queryset = pupils
+            self.fields["pupil"].label_from_instance = lambda p: p.sort_name
+        # Keyboard first: the page opens in its first field.
+        self.focus(next(iter(self.fields)))
+
+    def focus(self, name):
+        """The page opens with the cursor in this field (and in no other)."""
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields[name].widget.attrs["autofocus"] = True
+
+    def full_clean(self):
+        super().full_clean()
+        if self.errors:  # the cursor where the first thing to put right is
+            self.focus(next((name for name in self.fields if name in self.errors), "instrument"))
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field in self.fields:
+            self.focus(next(name for name in self.fields if name in self.errors))
+
+    def clean_assessed_on(self):
+        try:
+            return check_assessed_on(self.cleaned_data["assessed_on"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["date"]) from None
+
+    def clean(self):
+        data = super().clean()
+        instrument = data.get("instrument")
+        if instrument is None:
+            return data
+        score, level = (data.get("score") or "").strip(), data.get("level")
+        # The field the test does not take stays empty: a level typed for a scored test (or
+        # the other way round) would otherwise be dropped without a word.
+        if instrument.is_scored:
+            if level is not None:
+                self.add_error("level", _("This test is scored: enter the score, not a level."))
+            elif not score:
+                self.add_error("score", _("Enter a score for this test."))
+        elif score:
+            self.add_error("score", _("This test is a rating: choose the level, not a score."))
+        elif level is None:
+            self.add_error("level", _("Choose a level."))
+        return data
+
+    def value(self):
+        """What was typed for the test: its score, or its level."""
+        data = self.cleaned_data
+        return data["score"].strip() if data["instrument"].is_scored else data["level"]
+
+
 class GridChoiceForm(forms.Form):
     instrument = forms.ModelMultipleChoiceField(
         queryset=None,

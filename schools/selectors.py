@@ -121,6 +121,16 @@ def instruments_for(*, school):
     ).order_by("skill", "name")
 
 
+def result_on(*, pupil, instrument, day):
+    """The pupil's stored result of that test on that date (the one entered last), or None."""
+    return (
+        Result.objects.filter(pupil=pupil, instrument=instrument, assessed_on=day)
+        .select_related("entered_by")
+        .order_by(*LATEST_FIRST)
+        .first()
+    )
+
+
 def pupil_results(*, pupil, results=None):
     """Every result of a pupil (among `results`, what the viewer may read), newest first,
     with instrument and who entered it."""

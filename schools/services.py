@@ -470,6 +470,24 @@ def results_save_grid(*, by, assessed_on, entries):
     raise AssertionError("unreachable")
 
 
+def result_enter(*, by, pupil, instrument, assessed_on, value, version=None):
+    """Save one result typed on a pupil's or a group's page: a class grid of one cell, so the
+    same checks, versions, history and level table apply. `value` is the score of a scored
+    test or the level of a rating; `version` the one of the stored result being replaced
+    (None when the person saw none). Returns "created", "updated" or "unchanged"; raises
+    ValidationError naming the field. The caller checked that `by` may enter results for the
+    pupil on that date."""
+    check_result_date(pupil=pupil, day=assessed_on, field="assessed_on")
+    kind = "score" if instrument.is_scored else "level"
+    try:
+        created, updated = results_save_grid(
+            by=by, assessed_on=assessed_on, entries=[(instrument, pupil, value, version)]
+        )
+    except GridErrors as error:
+        raise ValidationError({kind: list(error.by_cell.values())}) from None
+    return "created" if created else "updated" if updated else "unchanged"
+
+
 def _cut_scores_of(instruments):
     """{instrument id: [(level, minimum score)]} in one query (none when no test is scored)."""
     cut_scores = {}

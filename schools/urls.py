@@ -7,6 +7,16 @@ urlpatterns = [
     path("school/", views.coordinator_start, name="coordinator_start"),
     path("groups/<int:group_id>/grid/", grid_views.group_grid, name="group_grid"),
     path("pupils/<int:pupil_id>/", views.pupil_detail, name="pupil_detail"),
+    path(
+        "pupils/<int:pupil_id>/results/new/",
+        views.result_new_for_pupil,
+        name="result_new_for_pupil",
+    ),
+    path(
+        "groups/<int:group_id>/results/new/",
+        views.result_new_for_group,
+        name="result_new_for_group",
+    ),
     path("results/<int:result_id>/edit/", views.result_edit, name="result_edit"),
     path("results/<int:result_id>/delete/", views.result_delete, name="result_delete"),
     path("results/<int:result_id>/history/", views.result_history, name="result_history"),

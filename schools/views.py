@@ -1,4 +1,6 @@
+import contextlib
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,18 +19,23 @@ from schools.access import (
     can_manage_school,
     current_school_year,
     groups_taught_by,
+    groups_visible_to,
     pupils_visible_to,
     results_visible_to,
     schools_managed_by,
 )
 
 from . import services
-from .forms import ResultForm
+from .forms import ResultEntryForm, ResultForm
 from .models import Result
 from .selectors import (
+    instruments_for,
     latest_self_assessments,
     pupil_current_results,
     pupil_results,
+    pupils_enrolled,
+    reference_date,
+    result_on,
     with_pupil_counts,
 )
 
@@ -78,6 +85,141 @@ def pupil_detail(request, pupil_id):
         "has_account": pupil.user_id is not None and pupil.user.has_usable_password(),
     }
     return render(request, "schools/pupil_detail.html", context)
+
+
+# One new result ------------------------------------------------------------------------------
+
+
+def _shown_value(result):
+    if result.score is not None:
+        return f"{plain_number(result.score)} ({result.get_level_display()})"
+    return result.get_level_display()
+
+
+def _enter_result(request, form, pupil):
+    """Save the form's result for `pupil` through the grid's service; returns the outcome, or
+    None with the errors put on the form."""
+    data = form.cleaned_data
+    day, instrument = data["assessed_on"], data["instrument"]
+    if not can_change_result(request.user, Result(pupil=pupil, assessed_on=day)):
+        form.add_error(
+            "assessed_on", _("Choose a date within the pupil's enrolments at your school.")
+        )
+        return None
+    stored = result_on(pupil=pupil, instrument=instrument, day=day)
+    field = "score" if instrument.is_scored else "level"
+    if stored is not None and data["version"] is None:
+        # The person did not see this result: show it, and let a second save replace it.
+        form.data = form.data.copy()
+        form.data["version"] = stored.version
+        form.add_error(
+            field,
+            _(
+                "%(pupil)s already has %(value)s for this test on this date (entered by "
+                "%(who)s). Save again to replace it."
+            )
+            % {
+                "pupil": pupil.full_name,
+                "value": _shown_value(stored),
+                "who": stored.entered_by or "?",
+            },
+        )
+        return None
+    try:
+        outcome = services.result_enter(
+            by=request.user,
+            pupil=pupil,
+            instrument=instrument,
+            assessed_on=day,
+            value=form.value(),
+            version=data["version"],
+        )
+    except ValidationError as error:
+        apply_errors(form, error, fields={"date": "assessed_on"})
+        return None
+    if outcome != "unchanged":
+        audit.record(request, pupil.pk, PupilAccess.Action.CHANGE)
+    message = {
+        "created": _("Saved for %(pupil)s: %(value)s in %(test)s on %(date)s."),
+        "updated": _("Corrected for %(pupil)s: %(value)s in %(test)s on %(date)s."),
+        "unchanged": _("%(pupil)s already had %(value)s in %(test)s on %(date)s."),
+    }[outcome]
+    stored = result_on(pupil=pupil, instrument=instrument, day=day)
+    shown = {"pupil": pupil.full_name, "value": _shown_value(stored), "test": instrument.name}
+    messages.success(request, message % {**shown, "date": day.strftime("%d-%m-%Y")})
+    return outcome
+
+
+@require_http_methods(["GET", "POST"])
+@school_staff_only
+def result_new_for_pupil(request, pupil_id):
+    """One new result for one pupil, from the pupil's page."""
+    pupil = get_object_or_404(pupils_visible_to(request.user).select_related("school"), pk=pupil_id)
+    if not can_change_result(request.user, Result(pupil=pupil)):
+        raise PermissionDenied  # a pupil who moved on: the new school enters their results
+    form = ResultEntryForm(
+        request.POST or None,
+        instruments=instruments_for(school=pupil.school),
+        initial={"assessed_on": datetime.date.today()},
+    )
+    if request.method == "POST" and form.is_valid() and _enter_result(request, form, pupil):
+        return redirect("pupil_detail", pupil_id=pupil.pk)
+    context = {"title": _("Enter a result"), "pupil": pupil, "form": form}
+    return render(request, "schools/result_new.html", context)
+
+
+def _id_or_none(text):
+    text = str(text or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def _continue_after_last_save(request, form, pupils):
+    """After a save the form comes back with its test and date, and with the next pupil of
+    the group chosen: the cursor waits in the score (or level), as in a column of the grid.
+    (Only the page's own links carry these parameters; anything else in them is ignored.)"""
+    chosen = _id_or_none(request.GET.get("instrument"))
+    instrument = form.fields["instrument"].queryset.filter(pk=chosen).first() if chosen else None
+    if instrument is None:
+        return
+    form.initial["instrument"] = instrument.pk
+    with contextlib.suppress(KeyError, ValueError):
+        form.initial["assessed_on"] = datetime.date.fromisoformat(request.GET["assessed_on"])
+    after = _id_or_none(request.GET.get("after"))
+    ids = [pupil.pk for pupil in pupils]
+    if after in ids and ids.index(after) + 1 < len(ids):
+        form.initial["pupil"] = ids[ids.index(after) + 1]
+        form.focus("score" if instrument.is_scored else "level")
+
+
+@require_http_methods(["GET", "POST"])
+@school_staff_only
+def result_new_for_group(request, group_id):
+    """One new result for a pupil of a group, from the group's page. After a save the same
+    form comes back with the test and the date kept, ready for the next pupil."""
+    group = get_object_or_404(
+        groups_visible_to(request.user).select_related("school", "school_year"), pk=group_id
+    )
+    day = reference_date(group, datetime.date.today())
+    pupils = pupils_enrolled(group=group, on=day)
+    form = ResultEntryForm(
+        request.POST or None,
+        instruments=instruments_for(school=group.school),
+        pupils=pupils,
+        initial={"assessed_on": day},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _enter_result(request, form, data["pupil"]):
+            kept = {
+                "instrument": data["instrument"].pk,
+                "assessed_on": data["assessed_on"],
+                "after": data["pupil"].pk,
+            }
+            return redirect(f"{request.path}?{urlencode(kept)}")
+    elif request.method == "GET":
+        _continue_after_last_save(request, form, pupils)
+    context = {"title": _("Enter a result"), "group": group, "form": form}
+    return render(request, "schools/result_new.html", context)
 
 
 def _changeable_result(request, result_id):

@@ -73,6 +73,8 @@ MATRIX = {
     "pupil_start": ("get", lambda o: {}, only("pupil_a1", "pupil_a2")),
     "group_detail": ("get", lambda o: {"group_id": o["group_a1"].pk}, TEACHER_OF_A1),
     "pupil_detail": ("get", lambda o: {"pupil_id": o["pupil_a1"].pk}, TEACHER_OF_A1),
+    "result_new_for_pupil": ("get", lambda o: {"pupil_id": o["pupil_a1"].pk}, TEACHER_OF_A1),
+    "result_new_for_group": ("get", lambda o: {"group_id": o["group_a1"].pk}, TEACHER_OF_A1),
     "school_detail": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
     "group_create": ("get", lambda o: {"school_id": o["school_a"].pk}, COORDINATOR_A),
     "group_edit": ("get", lambda o: {"group_id": o["group_a1"].pk}, COORDINATOR_A),

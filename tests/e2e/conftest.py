@@ -168,3 +168,13 @@ def empty_access_trail():
         cursor.execute("DELETE FROM taalpad_pupilaccess")
         for statement in guard.SQLITE:
             cursor.execute(statement)
+
+
+SCREENSHOTS = os.environ.get("TAALPAD_SCREENSHOTS")
+
+
+def shoot(page, name):
+    """A full-page screenshot into TAALPAD_SCREENSHOTS, when set: to look at what was built."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)

@@ -8,7 +8,7 @@ import pytest
 from demo.city import DEMO_PASSWORD, build_demo_city
 from schools.models import Group, Instrument, Pupil, Result, SchoolYear
 from taalpad.models import User
-from tests.e2e.conftest import axe_violations, empty_access_trail, log_in
+from tests.e2e.conftest import axe_violations, empty_access_trail, log_in, shoot
 
 # A browser that stops answering ends the run after five minutes with every thread's stack.
 # The thread method, because an alarm signal raised inside Playwright's event loop can be
@@ -77,6 +77,77 @@ def test_a_teacher_fills_the_class_grid_with_the_keyboard_alone(city, page_for):
     rows = cells // 2
     assert scores == {"listening": 4, "reading": 4 + rows % 18}
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_teacher_enters_one_result_after_another_from_the_group_page(city, page_for, width):
+    teacher = User.objects.get(email="docent@taalpad.example")
+    group = (
+        Group.objects.filter(
+            teachers=teacher, school_year__start_year=SchoolYear.start_year_of(TODAY)
+        )
+        .order_by("name")
+        .first()
+    )
+    test = Instrument.objects.filter(kind="scored", school__isnull=True).order_by("name").first()
+    page = page_for(width=width, height=800 if width > 400 else 740)
+    log_in(page, teacher.email, DEMO_PASSWORD)
+    page.goto(f"/groups/{group.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Eén resultaat invoeren").click()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The page opens in its first field: the pupil. Arrow keys choose, Tab moves on.
+    assert page.evaluate("document.activeElement.id") == "id_pupil"
+    page.keyboard.press("ArrowDown")
+    first = page.input_value("#id_pupil")
+    page.keyboard.press("Tab")
+    page.select_option("#id_instrument", str(test.pk))
+    page.focus("#id_score")
+    page.keyboard.type(str(test.max_score.to_integral_value() // 2))
+    shoot(page, f"result-entry-group-{width}")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".messages").count() == 1
+    shoot(page, f"result-entry-group-saved-{width}")
+    # Back in the form with the next pupil chosen, the test and the date kept, and the cursor
+    # in the score: type it and press Enter, as down a column of the grid.
+    assert page.evaluate("document.activeElement.id") == "id_score"
+    assert page.input_value("#id_instrument") == str(test.pk)
+    second = page.input_value("#id_pupil")
+    assert second and second != first
+    page.keyboard.type("1")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    saved = Result.objects.filter(instrument=test, assessed_on=TODAY, entered_by=teacher)
+    assert {str(pk) for pk in saved.values_list("pupil_id", flat=True)} == {first, second}
+    # The same pupil and test again: the page shows what is stored and keeps what was typed.
+    page.select_option("#id_pupil", first)
+    page.focus("#id_score")
+    page.keyboard.type("2")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Sla opnieuw op" in page.locator("main").inner_text()
+    assert page.input_value("#id_score") == "2"
+    assert_accessible(page)
+    shoot(page, f"result-entry-group-already-{width}")
+    # From a pupil's page: a teacher's rating, chosen by typing its level.
+    rating = Instrument.objects.filter(kind="rated", school__isnull=True).order_by("name").first()
+    page.goto(f"/pupils/{first}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Resultaat invoeren").click()
+    assert page.evaluate("document.activeElement.id") == "id_instrument"
+    page.select_option("#id_instrument", str(rating.pk))
+    page.focus("#id_level")
+    page.keyboard.type("B1")
+    shoot(page, f"result-entry-pupil-{width}")
+    page.keyboard.press("Tab")  # from the level to Save
+    assert page.evaluate("document.activeElement.type") == "submit"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/pupils/{first}/")
+    assert Result.objects.get(pupil_id=first, instrument=rating, assessed_on=TODAY).level == 3
+    shoot(page, f"result-entry-pupil-saved-{width}")
 
 
 def test_a_pupil_reads_their_page_on_a_phone(city, page_for):
