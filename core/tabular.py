@@ -264,3 +264,19 @@ def _xlsx_cell(sheet, value):
         cell.data_type = "s"
         return cell
     return value
+
+
+def table_download(headers, rows, *, fmt, filename, title, decimal_comma=False):
+    """A table as a file to download: XLSX, or CSV (semicolons and a BOM for Excel, with a
+    decimal comma where asked). `filename` without its extension."""
+    from django.http import HttpResponse
+
+    if fmt == "xlsx":
+        content = write_xlsx(headers, rows, title=title)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = write_csv(headers, rows, decimal_comma=decimal_comma)
+        kind = "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import search_text
 from schools.forms import DateInput
 from schools.models import Group, Pupil
 
@@ -99,3 +101,43 @@ class AddPupilsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pupils"].queryset = pupils
         self.fields["pupils"].label_from_instance = lambda p: p.sort_name
+
+
+class PupilFilterForm(forms.Form):
+    """Which candidates the page lists: the pupils of one group, or those whose name or pupil
+    number holds the text searched for (or both)."""
+
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.none(), required=False, label=_("Group"), empty_label=_("all groups")
+    )
+    q = forms.CharField(label=_("Name or pupil number"), required=False, max_length=100)
+
+    def __init__(self, *args, groups, **kwargs):
+        # Ids of their own: the page's form adding a whole group has a field "group" too.
+        super().__init__(*args, auto_id="listing-%s", **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["group"].label_from_instance = lambda group: group.name
+
+    def clean(self):
+        data = super().clean()
+        data["q"] = search_text(data.get("q"))
+        if not data.get("group") and not data["q"]:
+            raise forms.ValidationError(_("Choose a group or type a name to list pupils."))
+        return data
+
+    def pupils_among(self, candidates, day):
+        """The candidates this filter lists, enrolled in the group on `day` where one is chosen."""
+        group, text = self.cleaned_data.get("group"), self.cleaned_data["q"]
+        if group is not None:
+            candidates = candidates.filter(
+                enrolments__group=group,
+                enrolments__starts_on__lte=day,
+                enrolments__ends_on__gte=day,
+            )
+        if text:
+            candidates = candidates.filter(
+                Q(given_name__icontains=text)
+                | Q(family_name__icontains=text)
+                | Q(pupil_number__icontains=text)
+            )
+        return candidates

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Q, Sum, When
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
 
 from core import schoolyear
 from exchanges.models import ExchangeActivity, Partner
@@ -178,3 +179,81 @@ def schools_of_partner(partner):
         .annotate(activities=Count("id"))
         .order_by("school__name")
     )
+
+
+# Exports -------------------------------------------------------------------------------------
+
+
+def activities_table(activities):
+    """(title, headers, rows): the activities, one row each, with their partners and how many
+    took part (by name and without names)."""
+    activities = (
+        with_participant_counts(activities)
+        .select_related("school")
+        .prefetch_related("partners")
+        .order_by("starts_on", "title", "pk")
+    )
+    headers = [
+        _("School"),
+        _("Title"),
+        _("Kind"),
+        _("Start date"),
+        _("End date"),
+        _("German contact hours"),
+        _("Partners"),
+        _("Pupils taking part"),
+        _("Without names"),
+    ]
+    rows = [
+        [
+            activity.school.name,
+            activity.title,
+            activity.get_kind_display(),
+            activity.starts_on,
+            activity.ends_on,
+            activity.contact_hours,
+            "; ".join(f"{p.name} ({p.city})" for p in activity.partners.all()),
+            activity.participant_count,
+            activity.extra_participants,
+        ]
+        for activity in activities
+    ]
+    return _("Exchange activities"), headers, rows
+
+
+def participation_table(activities, pupils):
+    """(title, headers, rows): one row per pupil of `pupils` (those the reader may see) and
+    activity they took part in."""
+    taking_part = (
+        ExchangeActivity.participants.through.objects.filter(
+            exchangeactivity__in=activities, pupil__in=pupils
+        )
+        .select_related("exchangeactivity__school", "pupil")
+        .order_by(
+            "exchangeactivity__starts_on",
+            "exchangeactivity__title",
+            "pupil__family_name",
+            "pupil__given_name",
+            "pk",
+        )
+    )
+    headers = [
+        _("School"),
+        _("Activity"),
+        _("Kind"),
+        _("Start date"),
+        _("Pupil number"),
+        _("Pupil"),
+    ]
+    rows = [
+        [
+            row.exchangeactivity.school.name,
+            row.exchangeactivity.title,
+            row.exchangeactivity.get_kind_display(),
+            row.exchangeactivity.starts_on,
+            row.pupil.pupil_number,
+            row.pupil.sort_name,
+        ]
+        for row in taking_part
+    ]
+    return _("Participation"), headers, rows

@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("exchanges/", views.exchange_list, name="exchange_list"),
     path("exchanges/new/", views.exchange_create, name="exchange_create"),
+    path(
+        "exchanges/export/<str:table>.<str:fmt>",
+        views.exchange_export,
+        name="exchange_export",
+    ),
     path("exchanges/<int:activity_id>/", views.exchange_detail, name="exchange_detail"),
     path("exchanges/<int:activity_id>/edit/", views.exchange_edit, name="exchange_edit"),
     path("exchanges/<int:activity_id>/delete/", views.exchange_delete, name="exchange_delete"),

@@ -5,16 +5,23 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import security_log
 from accounts.decorators import school_staff_only
 from core.forms import apply_errors
 from core.inputs import optional_int, search_text
+from core.tabular import table_download
 from exchanges.access import exchanges_visible_to
 from exchanges.selectors import (
+    activities_table,
     exchange_figures,
+    participation_table,
     partners_with_counts,
     schools_of_partner,
     with_participant_counts,
@@ -24,7 +31,7 @@ from schools.models import Group, SchoolYear
 from schools.selectors import school_years_with_choice
 
 from . import services
-from .forms import AddGroupForm, AddPupilsForm, ExchangeForm, PartnerForm
+from .forms import AddGroupForm, AddPupilsForm, ExchangeForm, PartnerForm, PupilFilterForm
 from .models import Partner
 
 
@@ -53,6 +60,34 @@ def exchange_list(request):
         "stats": rows,
     }
     return render(request, "exchanges/exchange_list.html", context)
+
+
+@require_GET
+@school_staff_only
+def exchange_export(request, table, fmt):
+    """The activities of the schools the person works at (in the school year chosen on the
+    list), or who took part in them: the pupils the person may see, nobody else."""
+    if table not in ("activities", "participation") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    schools = schools_staffed_by(request.user)
+    _years, year = school_years_with_choice(request.GET.get("year"))
+    activities = exchanges_visible_to(request.user).filter(school__in=schools)
+    if year:
+        activities = activities.filter(starts_on__gte=year.starts_on, starts_on__lte=year.ends_on)
+    if table == "activities":
+        title, headers, rows = activities_table(activities)
+    else:
+        title, headers, rows = participation_table(activities, pupils_visible_to(request.user))
+    security_log.event("export", request, table=f"exchanges-{table}", rows=len(rows), format=fmt)
+    name = slugify(f"taalpad-{title}-{year or _('all years')}")
+    return table_download(
+        headers,
+        rows,
+        fmt=fmt,
+        filename=name,
+        title=title,
+        decimal_comma=get_language() in ("nl", "de"),
+    )
 
 
 def _school_for_new(request):
@@ -149,9 +184,14 @@ def exchange_detail(request, activity_id):
         .distinct()
         .order_by("family_name", "given_name")
     )
+    # Pupils are listed by group or by a search, never all of a school at once; a ticked one
+    # may be any candidate (the list on the page may have changed meanwhile).
+    listing = PupilFilterForm(request.GET or None, groups=groups)
+    listed = listing.pupils_among(candidates, day) if listing.is_valid() else candidates.none()
     group_form = AddGroupForm(request.POST if "add_group" in request.POST else None, groups=groups)
     pupils_form = AddPupilsForm(
-        request.POST if "add_pupils" in request.POST else None, pupils=candidates
+        request.POST if "add_pupils" in request.POST else None,
+        pupils=candidates if "add_pupils" in request.POST else listed,
     )
     if request.method == "POST":
         try:
@@ -160,6 +200,11 @@ def exchange_detail(request, activity_id):
                     activity=activity, group=group_form.cleaned_data["group"]
                 )
                 messages.success(request, _("%(count)d pupil(s) added.") % {"count": added})
+                return redirect("exchange_detail", activity_id=activity.pk)
+            if "add_listed" in request.POST and listing.is_valid():
+                shown = list(listed)
+                services.participants_add(activity=activity, pupils=shown)
+                messages.success(request, _("%(count)d pupil(s) added.") % {"count": len(shown)})
                 return redirect("exchange_detail", activity_id=activity.pk)
             if "add_pupils" in request.POST and pupils_form.is_valid():
                 services.participants_add(
@@ -181,6 +226,8 @@ def exchange_detail(request, activity_id):
         "hidden_count": participants.count() - len(shown),
         "group_form": group_form,
         "pupils_form": pupils_form,
+        "listing": listing,
+        "listed_count": len(pupils_form.fields["pupils"].queryset) if listing.is_bound else 0,
     }
     return render(request, "exchanges/exchange_detail.html", context)
 

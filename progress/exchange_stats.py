@@ -175,3 +175,39 @@ def activities_per_city(*, schools=None, since=None):
             )
             counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def exchange_table(rows):
+    """(title, headers, rows) of `exchange_statistics` per school and school year for an
+    export: exactly what the municipality's page shows, withheld counts included as such."""
+    from django.utils.translation import gettext as _
+
+    headers = [
+        _("School"),
+        _("School year"),
+        _("Activities"),
+        _("By kind"),
+        _("Pupils taking part"),
+        _("Participation (%)"),
+        _("Without names"),
+        _("Contact hours"),
+        _("Partner cities"),
+    ]
+    table = []
+    for row in rows:
+        figures = row.figures
+        rate = figures.participation_rate
+        table.append(
+            [
+                row.school.name,
+                row.school_year.name,
+                figures.activities,
+                ", ".join(f"{kind}: {count}" for kind, count in figures.kinds),
+                _("withheld") if figures.suppressed else figures.participants,
+                "" if figures.suppressed or rate is None else round(100 * rate, 1),
+                figures.extra_participants,
+                float(figures.contact_hours),
+                ", ".join(figures.partner_cities),
+            ]
+        )
+    return _("Exchanges per school"), headers, table

@@ -18,6 +18,11 @@ urlpatterns = [
     path("city/report/", views.municipality_report_page, name="municipality_report_page"),
     path("city/exchanges/", views.municipality_exchanges, name="municipality_exchanges"),
     path(
+        "city/exchanges/export.<str:fmt>",
+        views.municipality_exchange_export,
+        name="municipality_exchange_export",
+    ),
+    path(
         "city/exchanges/<str:kind>.svg",
         views.municipality_exchange_chart,
         name="municipality_exchange_chart",

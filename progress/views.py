@@ -24,7 +24,7 @@ from accounts.decorators import coordinator_only, municipality_only, school_staf
 from core.cefr import Level, Skill
 from core.inputs import optional_int, parse_date_param
 from core.kept import kept
-from core.tabular import write_csv, write_xlsx
+from core.tabular import table_download, write_csv, write_xlsx
 from progress import charts, dashboard, data_version, exchange_stats, groups, report, suppression
 from progress.forms import TargetForm
 from progress.models import Target
@@ -399,6 +399,27 @@ def municipality_exchanges(request):
         "not_took_part": board["comparison"][False] if board["comparison"] else None,
     }
     return render(request, "taalpad/exchanges_dashboard.html", context)
+
+
+@require_GET
+@municipality_only
+def municipality_exchange_export(request, fmt):
+    """The exchanges per school and school year as the page shows them: withheld counts stay
+    withheld."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    years = list(SchoolYear.objects.order_by("start_year"))
+    rows, _city = exchange_stats.exchange_statistics(school_years=years, suppress=True)
+    title, headers, table = exchange_stats.exchange_table(rows)
+    security_log.event("export", request, table="exchanges", rows=len(table), format=fmt)
+    return table_download(
+        headers,
+        table,
+        fmt=fmt,
+        filename=slugify(f"taalpad-{title}"),
+        title=title,
+        decimal_comma=get_language() in ("nl", "de"),
+    )
 
 
 @require_GET

@@ -168,6 +168,11 @@ MATRIX = {
         COORDINATOR_A,
     ),
     "exchange_list": ("get", lambda o: {}, only(*STAFF)),
+    "exchange_export": (
+        "get",
+        lambda o: {"table": "participation", "fmt": "xlsx"},
+        only(*STAFF),
+    ),
     "exchange_create": ("get", lambda o: {}, only(*STAFF)),
     "exchange_detail": ("get", lambda o: {"activity_id": o["activity_a"].pk}, STAFF_OF_A),
     "exchange_edit": ("get", lambda o: {"activity_id": o["activity_a"].pk}, STAFF_OF_A),
@@ -189,6 +194,7 @@ MATRIX = {
     "partner_detail": ("get", lambda o: {"partner_id": o["partner"].pk}, only(*STAFF)),
     "partner_edit": ("get", lambda o: {"partner_id": o["partner"].pk}, only(*STAFF)),
     "municipality_exchanges": ("get", lambda o: {}, only("municipality")),
+    "municipality_exchange_export": ("get", lambda o: {"fmt": "csv"}, only("municipality")),
     "municipality_exchange_chart": ("get", lambda o: {"kind": "map"}, only("municipality")),
     "api_token": ("post", lambda o: {}, expect(302)),
     "invitation_resend": (

@@ -150,6 +150,52 @@ def test_a_teacher_enters_one_result_after_another_from_the_group_page(city, pag
     shoot(page, f"result-entry-pupil-saved-{width}")
 
 
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_teacher_adds_a_group_to_an_exchange_and_downloads_who_took_part(
+    city, page_for, width, tmp_path
+):
+    from exchanges.models import ExchangeActivity
+    from openpyxl import load_workbook
+
+    teacher = User.objects.get(email="docent@taalpad.example")
+    school = teacher.memberships.first().school
+    group = (
+        Group.objects.filter(
+            teachers=teacher, school_year__start_year=SchoolYear.start_year_of(TODAY)
+        )
+        .order_by("name")
+        .first()
+    )
+    activity = ExchangeActivity.objects.create(
+        school=school, kind="visit", title="Bezoek Gronau", starts_on=TODAY, ends_on=TODAY
+    )
+    page = page_for(width=width, height=800 if width > 400 else 740)
+    log_in(page, teacher.email, DEMO_PASSWORD)
+    page.goto(f"/exchanges/{activity.pk}/")
+    assert page.locator("input[name=pupils]").count() == 0  # no school-long list of boxes
+    page.select_option("#listing-group", str(group.pk))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Toon de leerlingen").click()
+    shown = page.locator("input[name=pupils]").count()
+    assert shown == group.enrolments.filter(starts_on__lte=TODAY, ends_on__gte=TODAY).count()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+    shoot(page, f"exchange-participants-{width}")
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Voeg alle {shown} getoonde leerlingen toe").click()
+    assert activity.participants.count() == shown
+    shoot(page, f"exchange-participants-added-{width}")
+    page.goto("/exchanges/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="deelname (XLSX)").click()
+    saved = tmp_path / download_info.value.suggested_filename
+    assert saved.suffix == ".xlsx"
+    download_info.value.save_as(saved)
+    sheet = load_workbook(saved).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles.count("Bezoek Gronau") == shown
+
+
 def test_a_pupil_reads_their_page_on_a_phone(city, page_for):
     page = page_for(width=360, height=740)
     log_in(page, "leerling@taalpad.example", DEMO_PASSWORD)
