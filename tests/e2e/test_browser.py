@@ -154,8 +154,9 @@ def test_a_teacher_enters_one_result_after_another_from_the_group_page(city, pag
 def test_a_teacher_adds_a_group_to_an_exchange_and_downloads_who_took_part(
     city, page_for, width, tmp_path
 ):
-    from exchanges.models import ExchangeActivity
     from openpyxl import load_workbook
+
+    from exchanges.models import ExchangeActivity
 
     teacher = User.objects.get(email="docent@taalpad.example")
     school = teacher.memberships.first().school

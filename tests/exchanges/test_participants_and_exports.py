@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from exchanges.models import ExchangeActivity
 from tests.conftest import enrol, make_pupil
-from tests.exchanges.test_exchanges import exchange_city, gronau  # noqa: F401 - fixtures
+from tests.exchanges.test_exchanges import exchange_city as exchange_city  # noqa: F401
+from tests.exchanges.test_exchanges import gronau as gronau  # noqa: F401 - the same fixtures
 
 
 @pytest.fixture
@@ -117,12 +118,7 @@ def test_an_unknown_table_or_format_is_a_404(client, teacher_a1, args):
 
 
 def test_the_municipality_export_withholds_what_the_page_withholds(
-    client,
-    municipality,
-    exchange_city,
-    school_a,
-    school_b,
-    settings,  # noqa: F811
+    client, municipality, exchange_city, school_a, school_b, settings
 ):
     settings.TAALPAD_MIN_CELL = 5
     client.force_login(municipality)
