@@ -138,6 +138,35 @@ def _pupil_for(request, pupil_id):
     return get_object_or_404(pupils_visible_to(request.user), pk=pupil_id)
 
 
+def _goals(pupil, today):
+    """What the growth chart shows the pupil's lines heading for: the city's target and the
+    levels expected at the end of school for the pupil's track (as on the pupil's page)."""
+    goals = []
+    target = default_target(today)
+    if target is not None:
+        label = _("Target %(level)s (%(name)s)") % {
+            "level": Level(target.threshold).label,
+            "name": target.name.split(":")[0],
+        }
+        goals.append(("target", None, int(target.threshold), str(label)))
+    enrolment = current_enrolment(pupil=pupil, on=today)
+    if enrolment is not None:
+        expected = expected_levels(school=enrolment.group.school)
+        label = _("Expected at the end of %(track)s") % {
+            "track": enrolment.group.get_track_display()
+        }
+        for skill in Skill:
+            row = expected.get((enrolment.group.track, skill.value))
+            if row is not None:
+                goals.append(("expected", skill.value, int(row.level), str(label)))
+    return tuple(goals)
+
+
+def _draw_growth(data):
+    points, goals = data
+    return growth_chart(points, goals)
+
+
 @require_GET
 @role_required(Role.PUPIL, Role.TEACHER, Role.COORDINATOR)
 def growth_svg(request, pupil_id):
@@ -148,7 +177,8 @@ def growth_svg(request, pupil_id):
         .order_by("assessed_on", "entered_at", "pk")
         .values_list("skill", "assessed_on", "level")
     )
-    svg = cached_svg("growth", points, growth_chart)
+    goals = _goals(pupil, datetime.date.today())
+    svg = cached_svg("growth", (points, goals), _draw_growth)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -66,23 +66,26 @@ def cached_svg(kind, data, render):
     return svg
 
 
-def growth_chart(points):
+def growth_chart(points, goals=()):
     """A pupil's levels over time: `points` is [(skill, date, level), …] in date order.
+    `goals` is [(kind, skill or None, level, label), …]: the target's threshold ("target", a
+    dashed line across) and the levels expected of the pupil's track ("expected", an open
+    marker per skill at the right edge, where the line of that skill is heading).
 
     Sized for a phone: few ticks, large text, the legend under the plot. Lines of skills at the
     same level are drawn a little apart so that each stays visible.
     """
     figure = Figure(figsize=(5.0, 4.2), dpi=100)
     axes = figure.add_subplot()
-    for index, skill in enumerate(Skill):
+    offsets = {skill: (index - 2) * 0.06 for index, skill in enumerate(Skill)}
+    for skill in Skill:
         own = [(day, level) for s, day, level in points if s == skill]
         if not own:
             continue
         days, levels = zip(*own, strict=True)
-        offset = (index - 2) * 0.06
         axes.step(
             days,
-            [level + offset for level in levels],
+            [level + offsets[skill] for level in levels],
             where="post",
             color=SKILL_COLOURS[skill],
             linewidth=2.2,
@@ -97,7 +100,8 @@ def growth_chart(points):
     if points:
         first, last = min(day for _s, day, _l in points), max(day for _s, day, _l in points)
         margin = datetime.timedelta(days=max(20, (last - first).days // 20))
-        axes.set_xlim(first - margin, last + margin)
+        axes.set_xlim(first - margin, last + (3 if goals else 1) * margin)
+        _goal_marks(axes, goals, at=last + 2 * margin, apart=margin * 0.35, offsets=offsets)
     axes.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=5))
     axes.xaxis.set_major_formatter(DateFormatter("%m-%Y"))
     axes.tick_params(axis="x", labelsize=10)
@@ -108,6 +112,37 @@ def growth_chart(points):
     else:
         axes.text(0.5, 0.5, _("No results yet"), transform=axes.transAxes, ha="center")
     return _svg(figure)
+
+
+def _goal_marks(axes, goals, *, at, apart, offsets):
+    for kind, _skill, level, label in goals:
+        if kind == "target":
+            axes.axhline(level, color="#1f2933", linestyle=(0, (6, 3)), linewidth=1.4, label=label)
+    expected = [(skill, level, label) for kind, skill, level, label in goals if kind == "expected"]
+    for skill, level, _label in expected:
+        index = list(Skill).index(Skill(skill))
+        axes.plot(
+            [at + (index - 2) * apart],  # side by side, each skill's marker visible
+            [level + offsets[Skill(skill)]],
+            linestyle="none",
+            marker=SKILL_MARKERS[Skill(skill)],
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=SKILL_COLOURS[Skill(skill)],
+            markeredgewidth=2,
+        )
+    if expected:  # one legend entry for all of them, in the colour of none in particular
+        axes.plot(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor="#52606d",
+            markeredgewidth=2,
+            label=expected[0][2],
+        )
 
 
 def _percent_axis(axis):

@@ -202,6 +202,11 @@ def test_a_pupil_reads_their_page_on_a_phone(city, page_for):
     log_in(page, "leerling@taalpad.example", DEMO_PASSWORD)
     page.goto("/me/")
     assert page.locator("h1").first.is_visible()
+    # The growth chart shows where the lines are heading: the target and the track's levels.
+    chart = page.locator("img[src*='growth']").first.get_attribute("src")
+    svg = page.request.get(chart).text()
+    assert "Doel B1" in svg and "Verwacht aan het eind van" in svg
+    shoot(page, "pupil-page-360")
     # Nothing wider than the screen: no sideways scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.locator("table").count() >= 1

@@ -249,3 +249,36 @@ def test_the_page_fits_a_phone(client, history):
     client.force_login(history.user)
     content = client.get(reverse("pupil_start")).content.decode()
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in content
+
+
+def test_the_chart_shows_the_target_and_what_the_track_expects(
+    client, history, lea_target, teacher_a1
+):
+    """The goal line at the target's threshold and, per skill, the level expected at the end
+    of the pupil's track (group A1 is havo), in the reader's language; the same chart on the
+    teacher's view of the pupil."""
+    from me.views import _goals
+
+    goals = _goals(history, datetime.date.today())
+    assert goals[0] == ("target", None, Level.B1, "Target B1 (LEA)")
+    expected = {skill: level for kind, skill, level, _label in goals if kind == "expected"}
+    assert expected == {
+        "listening": Level.B1,
+        "reading": Level.B1,
+        "spoken_interaction": Level.B1,
+        "spoken_production": Level.B1,
+        "writing": Level.A2,
+    }
+    client.force_login(history.user)
+    svg = client.get(reverse("pupil_growth_svg", args=[history.pk])).content.decode()
+    assert "Target B1 (LEA)" in svg and "Expected at the end of havo" in svg
+    client.force_login(teacher_a1)
+    response = client.get(reverse("pupil_growth_svg", args=[history.pk]), HTTP_ACCEPT_LANGUAGE="de")
+    assert "Ziel B1 (LEA)" in response.content.decode()
+
+
+def test_without_a_target_or_a_group_the_chart_has_no_goal(client, pupil_a1):
+    from me.views import _goals
+
+    pupil_a1.enrolments.all().delete()
+    assert _goals(pupil_a1, datetime.date.today()) == ()
