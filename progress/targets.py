@@ -752,6 +752,28 @@ def trend_dates(target, today, *, suppress=False):
     return dates
 
 
+def school_trend(*, target, school, today=None):
+    """[TrendPoint]: one school's figures on the municipality's trend dates, each exactly as
+    the city's page of that date publishes the school's row: suppressed within the table of
+    all schools, so that nothing withheld there can be read here or worked out against it.
+    One read of the cells of every date (stored or cached), whatever the number of pupils."""
+    today = today or datetime.date.today()
+    dates = trend_dates(target, today, suppress=True)
+    cells = _cells(target, dates, lag=city_lag())
+    schools_by_id = {
+        s.pk: s for s in School.objects.all() if s.sector in (target.sectors or [s.sector])
+    }
+    points = []
+    for day in dates:
+        progress = _progress_from_cells(
+            target, day, cells[day], suppress=True, schools_by_id=schools_by_id
+        )
+        row = next(row for row in progress.schools if row.key.pk == school.pk)
+        label = SchoolYear(start_year=SchoolYear.start_year_of(day)).name
+        points.append(TrendPoint(date=day, label=label, figures=row.figures))
+    return points
+
+
 def least_squares(xs, ys):
     """Slope and intercept of the least-squares line; None when it is not defined."""
     n = len(xs)

@@ -16,6 +16,16 @@ urlpatterns = [
     ),
     path("city/report.pdf", views.municipality_report, name="municipality_report"),
     path("city/report/", views.municipality_report_page, name="municipality_report_page"),
+    path(
+        "city/schools/<int:school_id>/trend/",
+        views.municipality_school_trend,
+        name="municipality_school_trend",
+    ),
+    path(
+        "city/schools/<int:school_id>/trend.svg",
+        views.municipality_school_trend_chart,
+        name="municipality_school_trend_chart",
+    ),
     path("city/exchanges/", views.municipality_exchanges, name="municipality_exchanges"),
     path(
         "city/exchanges/export.<str:fmt>",

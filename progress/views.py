@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -28,9 +29,15 @@ from core.tabular import table_download, write_csv, write_xlsx
 from progress import charts, dashboard, data_version, exchange_stats, groups, report, suppression
 from progress.forms import TargetForm
 from progress.models import Target
-from progress.targets import TARGETS_VERSION, chosen_target, city_lag, target_choices
+from progress.targets import (
+    TARGETS_VERSION,
+    chosen_target,
+    city_lag,
+    school_trend,
+    target_choices,
+)
 from schools.access import can_manage_school, groups_visible_to, schools_managed_by
-from schools.models import SchoolYear
+from schools.models import School, SchoolYear
 
 CHARTS = {
     "trend": (charts.trend_chart, dashboard.trend_data),
@@ -66,6 +73,15 @@ def _board(request, *, school=None, parts=dashboard.PARTS):
     )
 
 
+def _school_label(board, row):
+    """A school's name in the city's table: a link to that school's trend (the city's page
+    only; a school's own page lists its groups)."""
+    if board.school is not None:
+        return row.label
+    url = reverse("municipality_school_trend", args=[row.key.pk])
+    return format_html('<a href="{}?target={}">{}</a>', url, board.target.pk, row.label)
+
+
 def _page(request, board, *, template, extra, targets=None, keep_as=None):
     """The dashboard page of `board`; its body (the figures, without the signed-in frame) is
     kept in the cache under `keep_as` when that is given."""
@@ -75,7 +91,7 @@ def _page(request, board, *, template, extra, targets=None, keep_as=None):
         "board": board,
         "targets": targets if targets is not None else target_choices(),
         "school_rows": [
-            [row.label, *dashboard.page_cells(row.figures)]
+            [_school_label(board, row), *dashboard.page_cells(row.figures)]
             for row in dashboard.sorted_rows(board.progress.schools, sort, descending)
         ]
         if board
@@ -351,6 +367,50 @@ def school_chart(request, school_id, kind):
 def school_export(request, school_id, table, fmt):
     school = _managed(request, school_id)
     return _export(request, _board(request, school=school), table, fmt, f"taalpad-{school.brin}")
+
+
+# One school's trend, for the municipality ---------------------------------------------------
+
+
+def _school_trend(request, school_id):
+    target, _on = _choices(request)
+    if target is None:
+        raise Http404
+    schools = School.objects.all()
+    if target.sectors:
+        schools = schools.filter(sector__in=target.sectors)
+    school = get_object_or_404(schools, pk=school_id)
+    return target, school, school_trend(target=target, school=school)
+
+
+def _school_trend_chart_data(target, points):
+    shown = tuple((p.date, p.label, p.figures.share) for p in points if p.figures.share is not None)
+    return (shown, float(target.share), target.deadline, None, None)
+
+
+@require_GET
+@municipality_only
+def municipality_school_trend(request, school_id):
+    """One school's trend, opened from the city's table: its row of the city's page on each
+    reference date, withheld where the city's page withholds it."""
+    target, school, points = _school_trend(request, school_id)
+    rows = [[point.label, point.date, *dashboard.page_cells(point.figures)] for point in points]
+    context = {
+        "title": _("%(school)s: trend") % {"school": school.name},
+        "school": school,
+        "target": target,
+        "rows": rows,
+        "has_chart": any(point.figures.share is not None for point in points),
+    }
+    return render(request, "taalpad/school_trend.html", context)
+
+
+@require_GET
+@municipality_only
+def municipality_school_trend_chart(request, school_id):
+    target, _school, points = _school_trend(request, school_id)
+    data = _school_trend_chart_data(target, points)
+    return _svg_response(charts.cached_svg("school-trend", data, charts.trend_chart))
 
 
 # Exchanges, for the municipality -----------------------------------------------------------

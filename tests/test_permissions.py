@@ -194,6 +194,16 @@ MATRIX = {
     "partner_detail": ("get", lambda o: {"partner_id": o["partner"].pk}, only(*STAFF)),
     "partner_edit": ("get", lambda o: {"partner_id": o["partner"].pk}, only(*STAFF)),
     "municipality_exchanges": ("get", lambda o: {}, only("municipality")),
+    "municipality_school_trend": (
+        "get",
+        lambda o: {"school_id": o["school_a"].pk},
+        only("municipality"),
+    ),
+    "municipality_school_trend_chart": (
+        "get",
+        lambda o: {"school_id": o["school_a"].pk},
+        only("municipality"),
+    ),
     "municipality_exchange_export": ("get", lambda o: {"fmt": "csv"}, only("municipality")),
     "municipality_exchange_chart": ("get", lambda o: {"kind": "map"}, only("municipality")),
     "api_token": ("post", lambda o: {}, expect(302)),

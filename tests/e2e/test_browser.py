@@ -269,6 +269,28 @@ def test_the_municipality_switches_language_and_downloads_the_report(city, page_
     assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
 
 
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_municipality_opens_one_schools_trend_from_the_city_table(city, page_for, width):
+    page = page_for(width=width, height=800 if width > 400 else 740)
+    log_in(page, "gemeente@taalpad.example", DEMO_PASSWORD)
+    page.goto("/city/?sort=population&dir=desc")  # the largest school: figures to show
+    link = page.locator("table.sortable tbody th a").first
+    name = link.inner_text()
+    with page.expect_navigation():
+        link.click()
+    assert name in page.locator("h1").inner_text()
+    assert page.locator("table tbody tr").count() >= 2  # one row per school year
+    # A chart where a share is shown; at demo size the city's page may withhold them all.
+    chart = page.locator("img[src*='trend.svg']")
+    shares_shown = "%" in page.locator("table tbody").inner_text()
+    assert chart.count() == (1 if shares_shown else 0)
+    if shares_shown:
+        assert chart.evaluate("img => img.naturalWidth") > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+    shoot(page, f"city-school-trend-{width}")
+
+
 def test_every_kind_of_page_passes_axe(city, page_for):
     """Beyond the four journeys: each role's other pages, in Dutch and German."""
     from tests.test_translations import german_pages
