@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from progress.models import Target
-from schools.models import Pupil
+from schools.models import Pupil, School
 from taalpad.models import User
 from tests.test_permissions import MATRIX
 
@@ -30,7 +30,15 @@ def test_no_page_the_municipality_reaches_names_a_pupil(client):
     for name, (method, kwargs, statuses) in MATRIX.items():
         if method != "get" or statuses["municipality"] != 200:
             continue
-        urls = [reverse(name, kwargs=kwargs({"target": target}))]
+        if name.startswith("municipality_school_trend"):  # every school the target counts
+            urls = [
+                reverse(name, kwargs={"school_id": pk}) + f"?target={target.pk}"
+                for pk in School.objects.filter(sector__in=target.sectors).values_list(
+                    "pk", flat=True
+                )
+            ]
+        else:
+            urls = [reverse(name, kwargs=kwargs({"target": target}))]
         if name == "municipality_export":
             urls = [
                 reverse(name, kwargs={"table": table, "fmt": "csv"})

@@ -15,9 +15,7 @@ QUERIES = 7
 
 
 @pytest.mark.parametrize("seed", [21, 22, 23])
-def test_each_point_is_the_schools_row_of_the_citys_page_of_that_date(
-    seed, lea_target, settings
-):
+def test_each_point_is_the_schools_row_of_the_citys_page_of_that_date(seed, lea_target, settings):
     settings.TAALPAD_MIN_CELL = 5
     schools = build_random_city(seed, pupils=90, schools=5)
     dates = trend_dates(lea_target, TODAY, suppress=True)
