@@ -22,10 +22,25 @@ class Dashboard:
     distribution: dict
     suppress: bool
     school: object = None  # set for a school's own dashboard
+    year_before: targets.Figures | None = None  # the headline's figures a year earlier
 
     @property
     def headline(self):
         return self.progress.city
+
+    @property
+    def change(self):
+        """The headline's share against the same date a year earlier, in percentage points;
+        None where either share is withheld or there was no one to count."""
+        now = self.progress.city.share
+        then = self.year_before.share if self.year_before is not None else None
+        if now is None or then is None:
+            return None
+        return round((now - then) * 100, 1)
+
+    @property
+    def date_a_year_before(self):
+        return targets.a_year_before(self.progress.date)
 
     def coverage_warnings(self):
         """Schools whose share rests on few assessed pupils or on a small part of them."""
@@ -46,12 +61,15 @@ def build(*, target, on, suppress, school=None, today=None, parts=PARTS):
     """The dashboard's figures; `parts` leaves out what a caller does not need (a chart needs
     one or two of the three), those parts being None."""
     schools = None if school is None else [school]
+    progress = (
+        targets.target_progress(target=target, on=on, suppress=suppress, schools=schools)
+        if "progress" in parts
+        else None
+    )
     return Dashboard(
         target=target,
         on=on,
-        progress=targets.target_progress(target=target, on=on, suppress=suppress, schools=schools)
-        if "progress" in parts
-        else None,
+        progress=progress,
         trend=targets.target_trend(
             target=target, today=min(on, today or on), suppress=suppress, schools=schools
         )
@@ -64,6 +82,11 @@ def build(*, target, on, suppress, school=None, today=None, parts=PARTS):
         else None,
         suppress=suppress,
         school=school,
+        year_before=targets.figures_a_year_before(
+            target=target, day=progress.date, suppress=suppress, schools=schools
+        )
+        if progress is not None
+        else None,
     )
 
 

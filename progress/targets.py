@@ -752,6 +752,26 @@ def trend_dates(target, today, *, suppress=False):
     return dates
 
 
+def a_year_before(day):
+    """The same date a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def figures_a_year_before(*, target, day, suppress=True, schools=None):
+    """The whole population's figures (the city's, or the schools') on the same date a year
+    before `day`, published as a point of the trend is: for the municipality with small
+    counts and their complements withheld. `day` is the date the figures of now were read on
+    (for the municipality a reference date, so a year before is one too)."""
+    before = a_year_before(day)
+    school_ids = None if schools is None else [school.pk for school in schools]
+    total = _totals(target, [before], school_ids=school_ids, lag=city_lag() if suppress else 0)
+    figures = total[before]
+    return _suppressed_figures(figures) if suppress else figures
+
+
 def school_trend(*, target, school, today=None):
     """[TrendPoint]: one school's figures on the municipality's trend dates, each exactly as
     the city's page of that date publishes the school's row: suppressed within the table of

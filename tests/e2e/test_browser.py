@@ -255,7 +255,10 @@ def test_the_municipality_switches_language_and_downloads_the_report(city, page_
     log_in(page, "gemeente@taalpad.example", DEMO_PASSWORD)
     page.goto("/city/")
     assert page.locator("html").get_attribute("lang") == "nl"
+    # The headline compares the share with the same date a year before.
+    assert "Verschil met" in page.locator(".headline").inner_text()
     assert_accessible(page)
+    shoot(page, "city-dashboard-1280")
     page.select_option("#language-choice", "de")
     with page.expect_navigation():
         page.click(".language-switcher button")

@@ -172,10 +172,10 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     client.get(reverse("municipality_start"))
     cache.clear()  # the figures computed afresh, as after a change of data
     # session, user with its roles and memberships, the targets (kept from here on and
-    # offered from the same list), schools, progress,
-    # school years, the trend's stored totals (of its one date, the reference date),
-    # distribution, school years for the report
-    with django_assert_num_queries(9):
+    # offered from the same list), schools, progress, the stored totals of the same date a
+    # year before (the headline's change), school years, the trend's stored totals (of its
+    # one date, the reference date), distribution, school years for the report
+    with django_assert_num_queries(10):
         response = client.get(reverse("municipality_start"))
     assert response.status_code == 200
     # again, with nothing changed: the page's figures as rendered before, from the cache
@@ -358,3 +358,33 @@ def test_a_chart_builds_only_the_figures_it_shows(
     with django_assert_num_queries(3):
         response = client.get(url)
     assert response["Content-Type"] == "image/svg+xml"
+
+
+@pytest.mark.parametrize("seed", [51, 52])
+def test_the_headline_shows_the_change_since_the_same_date_a_year_before(
+    seed, lea_target, settings
+):
+    """Against an oracle: the share on the reference date and on the same date a year earlier,
+    counted from the progress layer's exact figures of both dates."""
+    from progress import dashboard
+    from progress.targets import a_year_before, target_progress
+    from tests.progress.conftest import YEAR_START, build_random_city
+
+    settings.TAALPAD_MIN_CELL = 1
+    build_random_city(seed, pupils=120, schools=3)
+    on = datetime.date(YEAR_START + 2, 2, 1)  # a reference date of the second school year
+    board = dashboard.build(target=lea_target, on=on, suppress=True, today=on)
+    then = target_progress(target=lea_target, on=a_year_before(on), suppress=False).city
+    now = target_progress(target=lea_target, on=on, suppress=False).city
+    assert then.population and now.population  # both years have pupils to count
+    assert board.change == round((now.met / now.population - then.met / then.population) * 100, 1)
+    assert a_year_before(datetime.date(2028, 2, 29)) == datetime.date(2027, 2, 28)
+
+
+def test_a_withheld_share_a_year_before_gives_no_change(target, settings):
+    from progress import dashboard
+
+    settings.TAALPAD_MIN_CELL = 10_000  # every count withheld
+    build_city(40, schools=2)
+    board = dashboard.build(target=target, on=datetime.date.today(), suppress=True)
+    assert board.year_before.share is None and board.change is None
