@@ -136,7 +136,7 @@ class Plan:
         routine = 0
         shown = []
         for row in self.rows:
-            if row.status in (ERROR, CHANGED):
+            if row.status in (ERROR, CHANGED) or row.messages:
                 shown.append(row)
             elif routine < self.SHOWN_ROUTINE_ROWS:
                 shown.append(row)
@@ -199,10 +199,37 @@ class _PupilContext:
     groups: dict  # {name in lower case: Group}
     existing: dict  # {pupil number: Pupil}
     current_enrolment: dict  # {pupil id: Enrolment running today}
+    padded: frozenset = frozenset()  # numbers of `existing` written without their zeros
 
     @property
     def default_start(self):
         return max(self.today, self.year.starts_on) if self.year else self.today
+
+
+def _with_zeros_back(numbers, found, pupils_with_zeros):
+    """{number as written: pupil} for the numbers in `numbers` not in `found` that a
+    spreadsheet stripped of their leading zeros ("123" for "00123"): matched where exactly one
+    of `pupils_with_zeros` (the school's pupils whose number starts with a zero) has that
+    number with zeros before it; two such pupils leave the number unmatched."""
+    stripped = {n for n in numbers if n not in found and n.isdigit()}
+    if not stripped:
+        return {}
+    candidates = {}
+    for pupil in pupils_with_zeros:
+        candidates.setdefault(pupil.pupil_number.lstrip("0"), []).append(pupil)
+    matched = {}
+    for number in stripped:
+        same = candidates.get(number.lstrip("0"), [])
+        if len(same) == 1:
+            matched[number] = same[0]
+    return matched
+
+
+def _zeros_note(row, pupil):
+    row.messages.append(
+        _("Pupil number “%(written)s” read as “%(number)s”: the leading zeros were missing.")
+        % {"written": quoted(row.values["pupil_number"]), "number": pupil.pupil_number}
+    )
 
 
 def _pupil_context(school, columns, rows, today):
@@ -216,6 +243,14 @@ def _pupil_context(school, columns, rows, today):
     existing = {
         p.pupil_number: p for p in Pupil.objects.filter(school=school, pupil_number__in=numbers)
     }
+    # A number without its leading zeros names the pupil who has it with them, rather than a
+    # new pupil beside them.
+    padded = _with_zeros_back(
+        numbers,
+        existing,
+        Pupil.objects.filter(school=school, pupil_number__startswith="0") if numbers else (),
+    )
+    existing.update(padded)
     running = Enrolment.objects.filter(
         pupil__in=existing.values(), starts_on__lte=today, ends_on__gte=today
     ).select_related("group")
@@ -226,6 +261,7 @@ def _pupil_context(school, columns, rows, today):
         groups={group.name.lower(): group for group in groups},
         existing=existing,
         current_enrolment={e.pupil_id: e for e in running},
+        padded=frozenset(padded),
     )
 
 
@@ -344,6 +380,8 @@ def _pupil_details(row, columns, context):
 def _plan_pupil(row, details, group, starts_on, context):
     """What the row will do: a new pupil, changed details or a move to another group."""
     pupil = context.existing.get(row.values["pupil_number"])
+    if pupil is not None and row.values["pupil_number"] in context.padded:
+        _zeros_note(row, pupil)
     if pupil is None:
         row.status = NEW
         row.changes = {"details": details, "group": group, "starts_on": starts_on}
@@ -397,6 +435,7 @@ class _ResultContext:
     periods: dict  # {pupil id: [(starts on, ends on)] at this school}
     existing: dict  # {(pupil id, instrument id, date): Result}
 
+    padded: frozenset = frozenset()  # numbers of `pupils` written without their zeros
     known: dict = field(default_factory=dict)  # {(pupil id, date): enrolled}, as answered
     instruments_named: dict = field(default_factory=dict)  # {(name, skill): (test, message)}
 
@@ -412,13 +451,13 @@ class _ResultContext:
 
 def _result_context(school, user, parsed):
     numbers = {_text(values["pupil_number"]) for _line, values in parsed}
-    pupils = {
-        p.pupil_number: p
-        # Pupils of this school now: a school the pupil left enters nothing for them.
-        for p in pupils_visible_to(user)
-        .filter(pupil_number__in=numbers, school=school, enrolments__group__school=school)
-        .distinct()
-    }
+    # Pupils of this school now: a school the pupil left enters nothing for them.
+    reachable = pupils_visible_to(user).filter(school=school, enrolments__group__school=school)
+    pupils = {p.pupil_number: p for p in reachable.filter(pupil_number__in=numbers).distinct()}
+    padded = _with_zeros_back(
+        numbers, pupils, reachable.filter(pupil_number__startswith="0").distinct()
+    )
+    pupils.update(padded)
     instruments = list(instruments_for(school=school).prefetch_related("cut_scores"))
     by_name = {}
     for instrument in instruments:
@@ -431,7 +470,7 @@ def _result_context(school, user, parsed):
         pupil__in=pupils.values(), instrument__in=instruments, assessed_on__in=_dates(parsed)
     ).order_by("entered_at", "pk")
     existing = {(r.pupil_id, r.instrument_id, r.assessed_on): r for r in results}
-    return _ResultContext(pupils, by_name, periods, existing)
+    return _ResultContext(pupils, by_name, periods, existing, padded=frozenset(padded))
 
 
 def plan_results(*, school, user, headers, rows):
@@ -489,6 +528,8 @@ def planned_writes(plan):
 def _check_result_row(row, raw, context):
     """(pupil, instrument, date) of one row, each None where it cannot be used (with errors)."""
     pupil = context.pupils.get(row.values["pupil_number"])
+    if pupil is not None and row.values["pupil_number"] in context.padded:
+        _zeros_note(row, pupil)
     if pupil is None:
         row.fail(
             _("Pupil number “%(number)s” is not a pupil of this school that you teach.")
