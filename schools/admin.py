@@ -6,7 +6,17 @@ from django.db import transaction
 from accounts.models import Membership
 
 from . import levels, services
-from .models import CutScore, Enrolment, Group, Instrument, Pupil, Result, School, SchoolYear
+from .models import (
+    CutScore,
+    Enrolment,
+    Group,
+    Instrument,
+    InstrumentAlias,
+    Pupil,
+    Result,
+    School,
+    SchoolYear,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -59,13 +69,20 @@ class CutScoreInline(admin.TabularInline):
     extra = 0
 
 
+class InstrumentAliasInline(admin.TabularInline):
+    """Names files use for the instrument, which the results import then recognises."""
+
+    model = InstrumentAlias
+    extra = 1
+
+
 @admin.register(Instrument)
 class InstrumentAdmin(admin.ModelAdmin):
     list_display = ["name", "skill", "kind", "max_score", "school", "is_active"]
     list_filter = ["skill", "kind", "is_active", ("school", admin.EmptyFieldListFilter)]
     search_fields = ["name"]
     autocomplete_fields = ["school"]
-    inlines = [CutScoreInline]
+    inlines = [CutScoreInline, InstrumentAliasInline]
 
 
 class ResultAdminForm(forms.ModelForm):

@@ -458,10 +458,16 @@ def _result_context(school, user, parsed):
         numbers, pupils, reachable.filter(pupil_number__startswith="0").distinct()
     )
     pupils.update(padded)
-    instruments = list(instruments_for(school=school).prefetch_related("cut_scores"))
+    instruments = list(instruments_for(school=school).prefetch_related("cut_scores", "aliases"))
     by_name = {}
     for instrument in instruments:
-        by_name.setdefault(instrument.name.lower(), []).append(instrument)
+        # Its own name and the other names an administrator gave it, each once.
+        names = {
+            instrument.name.lower(),
+            *(alias.name.lower() for alias in instrument.aliases.all()),
+        }
+        for name in names:
+            by_name.setdefault(name, []).append(instrument)
     periods = {}
     for enrolment in Enrolment.objects.filter(pupil__in=pupils.values(), group__school=school):
         periods.setdefault(enrolment.pupil_id, []).append((enrolment.starts_on, enrolment.ends_on))

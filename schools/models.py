@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -325,6 +326,35 @@ class Instrument(models.Model):
     @property
     def is_scored(self):
         return self.kind == self.Kind.SCORED
+
+
+class InstrumentAlias(models.Model):
+    """Another name by which files call an instrument ("Goethe B1 lezen" for "Goethe-Zertifikat
+    B1 Lesen"): a results import recognises it as the instrument's own name."""
+
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name=_("instrument"),
+    )
+    name = models.CharField(_("other name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("other name of an instrument")
+        verbose_name_plural = _("other names of an instrument")
+        ordering = ["instrument", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "instrument",
+                name="instrumentalias_once_per_instrument",
+                violation_error_message=_("The instrument already has this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class CutScore(models.Model):

@@ -315,8 +315,9 @@ def test_a_dry_run_takes_a_fixed_number_of_queries(
     url = reverse("results_import", args=[school_a.pk])
     client.get(url)
     # session, user with its roles and memberships, school; delete old batches,
-    # store batch; pupils, instruments, cut scores, enrolments, existing results
-    with django_assert_num_queries(10):
+    # store batch; pupils, instruments, cut scores, their other names, enrolments, existing
+    # results
+    with django_assert_num_queries(11):
         upload(client, url, "r.csv", content)
 
 
