@@ -111,18 +111,24 @@ class MembershipForm(forms.Form):
         )
 
 
-class ResultForm(forms.Form):
-    """Correct one result: its date and its score (scored) or level (rated)."""
-
-    assessed_on = forms.DateField(label=_("Date"), widget=DateInput())
-    score = forms.CharField(label=_("Score"), required=False, max_length=12)
-    level = forms.TypedChoiceField(
+def level_field(**kwargs):
+    """The level of a result as a choice, empty where the test takes a score instead."""
+    return forms.TypedChoiceField(
         label=_("Level"),
         choices=[("", "—"), *Level.choices],
         coerce=int,
         required=False,
         empty_value=None,
+        **kwargs,
     )
+
+
+class ResultForm(forms.Form):
+    """Correct one result: its date and its score (scored) or level (rated)."""
+
+    assessed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    score = forms.CharField(label=_("Score"), required=False, max_length=12)
+    level = level_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, instrument, **kwargs):
@@ -151,14 +157,7 @@ class ResultEntryForm(forms.Form):
         help_text=_("For a test with a score, for example 54 or 54,5."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    level = forms.TypedChoiceField(
-        label=_("Level"),
-        choices=[("", "—"), *Level.choices],
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text=_("For a rating: the level the teacher gives."),
-    )
+    level = level_field(help_text=_("For a rating: the level the teacher gives."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, instruments, pupils=None, **kwargs):

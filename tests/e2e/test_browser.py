@@ -42,15 +42,19 @@ def assert_accessible(page):
     assert axe_violations(page) == [], page.url
 
 
-def test_a_teacher_fills_the_class_grid_with_the_keyboard_alone(city, page_for):
-    teacher = User.objects.get(email="docent@taalpad.example")
-    group = (
-        Group.objects.filter(
-            teachers=teacher, school_year__start_year=SchoolYear.start_year_of(TODAY)
-        )
+def first_group_of(teacher):
+    """The first group (by name) the teacher teaches this school year."""
+    this_year = SchoolYear.start_year_of(TODAY)
+    return (
+        Group.objects.filter(teachers=teacher, school_year__start_year=this_year)
         .order_by("name")
         .first()
     )
+
+
+def test_a_teacher_fills_the_class_grid_with_the_keyboard_alone(city, page_for):
+    teacher = User.objects.get(email="docent@taalpad.example")
+    group = first_group_of(teacher)
     # Two parts of one exam, a column each: Enter runs down one column, then the next.
     exam = list(
         Instrument.objects.filter(
@@ -97,13 +101,7 @@ def test_a_teacher_fills_the_class_grid_with_the_keyboard_alone(city, page_for):
 @pytest.mark.parametrize("width", [360, 1280])
 def test_a_teacher_enters_one_result_after_another_from_the_group_page(city, page_for, width):
     teacher = User.objects.get(email="docent@taalpad.example")
-    group = (
-        Group.objects.filter(
-            teachers=teacher, school_year__start_year=SchoolYear.start_year_of(TODAY)
-        )
-        .order_by("name")
-        .first()
-    )
+    group = first_group_of(teacher)
     test = Instrument.objects.filter(kind="scored", school__isnull=True).order_by("name").first()
     page = page_for(width=width, height=800 if width > 400 else 740)
     log_in(page, teacher.email, DEMO_PASSWORD)
@@ -175,13 +173,7 @@ def test_a_teacher_adds_a_group_to_an_exchange_and_downloads_who_took_part(
 
     teacher = User.objects.get(email="docent@taalpad.example")
     school = teacher.memberships.first().school
-    group = (
-        Group.objects.filter(
-            teachers=teacher, school_year__start_year=SchoolYear.start_year_of(TODAY)
-        )
-        .order_by("name")
-        .first()
-    )
+    group = first_group_of(teacher)
     activity = ExchangeActivity.objects.create(
         school=school, kind="visit", title="Bezoek Gronau", starts_on=TODAY, ends_on=TODAY
     )
