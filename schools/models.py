@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import schoolyear
-from core.cefr import MAX_YEAR_LEVEL, TRACKS_BY_SECTOR, Level, Sector, Skill, Track
+from core.cefr import MAX_YEAR_LEVEL, TRACKS_BY_SECTOR, Level, Sector, Skill, Track, plain_number
 
 BRIN_PATTERN = r"^[0-9]{2}[A-Z]{2}$"
 brin_validator = RegexValidator(
@@ -486,6 +486,13 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.pupil} – {self.get_skill_display()} {self.get_level_display()}"
+
+    @property
+    def shown(self):
+        """The result as pages name it: its level, after the score where there is one
+        ("12 (A2)")."""
+        level = self.get_level_display()
+        return f"{plain_number(self.score)} ({level})" if self.score is not None else level
 
     @property
     def level_code(self):

@@ -470,15 +470,44 @@ def results_save_grid(*, by, assessed_on, entries):
     raise AssertionError("unreachable")
 
 
+class ResultAlreadyThere(ValidationError):
+    """The pupil has a result of this test on this date that the person did not see (no
+    version was sent): nothing was written; `stored` is that result, whose version a second
+    save sends to replace it."""
+
+    def __init__(self, stored, field):
+        self.stored = stored
+        super().__init__(
+            {
+                field: _(
+                    "%(pupil)s already has %(value)s for this test on this date (entered by "
+                    "%(who)s). Save again to replace it."
+                )
+                % {
+                    "pupil": stored.pupil.full_name,
+                    "value": stored.shown,
+                    "who": stored.entered_by or "?",
+                }
+            }
+        )
+
+
+@transaction.atomic
 def result_enter(*, by, pupil, instrument, assessed_on, value, version=None):
     """Save one result typed on a pupil's or a group's page: a class grid of one cell, so the
     same checks, versions, history and level table apply. `value` is the score of a scored
     test or the level of a rating; `version` the one of the stored result being replaced
-    (None when the person saw none). Returns "created", "updated" or "unchanged"; raises
-    ValidationError naming the field. The caller checked that `by` may enter results for the
-    pupil on that date."""
+    (None when the person saw none: a result already there is then refused with
+    ResultAlreadyThere). Returns "created", "updated" or "unchanged"; raises ValidationError
+    naming the field. The caller checked that `by` may enter results for the pupil on that
+    date."""
     check_result_date(pupil=pupil, day=assessed_on, field="assessed_on")
     kind = "score" if instrument.is_scored else "level"
+    if version is None:
+        stored = _stored_result(pupil.pk, instrument.pk, assessed_on)
+        if stored is not None:
+            stored.pupil = pupil
+            raise ResultAlreadyThere(stored, kind)
     try:
         created, updated = results_save_grid(
             by=by, assessed_on=assessed_on, entries=[(instrument, pupil, value, version)]

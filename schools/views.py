@@ -13,7 +13,7 @@ from accounts.decorators import coordinator_only, school_staff_only
 from accounts.models import PupilAccess
 from core.cefr import Skill, plain_number
 from core.forms import apply_errors
-from core.inputs import parse_int
+from core.inputs import optional_int, parse_int
 from schools.access import (
     can_change_result,
     can_manage_school,
@@ -90,12 +90,6 @@ def pupil_detail(request, pupil_id):
 # One new result ------------------------------------------------------------------------------
 
 
-def _shown_value(result):
-    if result.score is not None:
-        return f"{plain_number(result.score)} ({result.get_level_display()})"
-    return result.get_level_display()
-
-
 def _enter_result(request, form, pupil):
     """Save the form's result for `pupil` through the grid's service; returns the outcome, or
     None with the errors put on the form."""
@@ -104,25 +98,6 @@ def _enter_result(request, form, pupil):
     if not can_change_result(request.user, Result(pupil=pupil, assessed_on=day)):
         form.add_error(
             "assessed_on", _("Choose a date within the pupil's enrolments at your school.")
-        )
-        return None
-    stored = result_on(pupil=pupil, instrument=instrument, day=day)
-    field = "score" if instrument.is_scored else "level"
-    if stored is not None and data["version"] is None:
-        # The person did not see this result: show it, and let a second save replace it.
-        form.data = form.data.copy()
-        form.data["version"] = stored.version
-        form.add_error(
-            field,
-            _(
-                "%(pupil)s already has %(value)s for this test on this date (entered by "
-                "%(who)s). Save again to replace it."
-            )
-            % {
-                "pupil": pupil.full_name,
-                "value": _shown_value(stored),
-                "who": stored.entered_by or "?",
-            },
         )
         return None
     try:
@@ -134,6 +109,12 @@ def _enter_result(request, form, pupil):
             value=form.value(),
             version=data["version"],
         )
+    except services.ResultAlreadyThere as error:
+        # Shown with its version: a second save replaces it.
+        form.data = form.data.copy()
+        form.data["version"] = error.stored.version
+        apply_errors(form, error)
+        return None
     except ValidationError as error:
         apply_errors(form, error, fields={"date": "assessed_on"})
         return None
@@ -145,7 +126,7 @@ def _enter_result(request, form, pupil):
         "unchanged": _("%(pupil)s already had %(value)s in %(test)s on %(date)s."),
     }[outcome]
     stored = result_on(pupil=pupil, instrument=instrument, day=day)
-    shown = {"pupil": pupil.full_name, "value": _shown_value(stored), "test": instrument.name}
+    shown = {"pupil": pupil.full_name, "value": stored.shown, "test": instrument.name}
     messages.success(request, message % {**shown, "date": day.strftime("%d-%m-%Y")})
     return outcome
 
@@ -168,23 +149,18 @@ def result_new_for_pupil(request, pupil_id):
     return render(request, "schools/result_new.html", context)
 
 
-def _id_or_none(text):
-    text = str(text or "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
 def _continue_after_last_save(request, form, pupils):
     """After a save the form comes back with its test and date, and with the next pupil of
     the group chosen: the cursor waits in the score (or level), as in a column of the grid.
     (Only the page's own links carry these parameters; anything else in them is ignored.)"""
-    chosen = _id_or_none(request.GET.get("instrument"))
+    chosen = optional_int(request.GET.get("instrument"))
     instrument = form.fields["instrument"].queryset.filter(pk=chosen).first() if chosen else None
     if instrument is None:
         return
     form.initial["instrument"] = instrument.pk
     with contextlib.suppress(KeyError, ValueError):
         form.initial["assessed_on"] = datetime.date.fromisoformat(request.GET["assessed_on"])
-    after = _id_or_none(request.GET.get("after"))
+    after = optional_int(request.GET.get("after"))
     ids = [pupil.pk for pupil in pupils]
     if after in ids and ids.index(after) + 1 < len(ids):
         form.initial["pupil"] = ids[ids.index(after) + 1]
